@@ -1,0 +1,27 @@
+"""The frame: page config, navigation in lecture order, and the shared sidebar. No topic logic lives here."""
+
+import streamlit as st
+
+from core.device import pick_device
+from pages import ui
+from pages.course import available
+
+st.set_page_config(page_title="Deep learning, explained live", page_icon="🧠", layout="wide")
+
+home = st.Page("pages/home.py", title="Course map", icon="🏠", url_path="home", default=True)
+sections = {"Home": [home]}
+for section, topics in available().items():
+    sections[section] = [st.Page(t.file, title=t.title, icon=t.icon, url_path=t.url) for t in topics]
+page = st.navigation(sections)
+
+with st.sidebar:
+    ui.number("Seed", 0, 999_999, ui.DEFAULT_SEED, key="seed",
+              help="Every random choice (data, initial weights, shuffling) starts from this number. "
+                   "Same seed, same pictures: share the link and others see exactly what you see.")
+    ui.toggle("Presenter mode", key="present", value=False,
+              help="Larger type and fewer controls, for a projector.")
+    device = pick_device()
+    st.caption(f"Device: **{device.device.type.upper()}** — {device.reason}")
+
+ui.apply_presenter_mode()
+page.run()

@@ -1,0 +1,1 @@
+"""Pure teaching core: torch + numpy, no user interface (never imports streamlit)."""

@@ -1,0 +1,151 @@
+"""Streamlit helpers shared by the pages: URL-bound controls that warn on bad links, and the page anatomy."""
+
+from __future__ import annotations
+
+import inspect
+import math
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+DEFAULT_SEED = 1
+BIG_TYPE_CSS = """<style>
+html { font-size: 21px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+</style>"""
+
+
+def _hand_over_to_frame() -> None:
+    """Run pages only inside app.py's frame.
+
+    Streamlit treats an app with a pages/ folder as a legacy multipage app until the first
+    st.navigation call, so a server's very first visitor to /neuron would get the page without the frame.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_hand_over_to_frame()
+
+
+def _url_value(key: str) -> str | None:
+    """The raw text a link gave for this control, only on the run that first creates it."""
+    if key in st.session_state:
+        return None
+    raw = st.query_params.get_all(key)
+    return raw[-1] if raw else None
+
+
+def _warn(key: str, raw: str, expected: str, default: Any) -> None:
+    st.warning(f"The link set **{key}={raw[:40]}**, but {key} must be {expected}. Using the default, {default}.",
+               icon="⚠️")
+
+
+def _as_number(raw: str, integer: bool) -> float | None:
+    try:
+        x = float(raw)
+    except ValueError:
+        return None
+    if not math.isfinite(x) or (integer and x != int(x)):
+        return None
+    return x
+
+
+def slider(label: str, lo: float, hi: float, value: float, key: str, step: float | None = None,
+           help: str | None = None, **kw) -> float:
+    """A slider bound to the URL parameter `key`; a bad or out-of-range link value falls back with a warning."""
+    raw = _url_value(key)
+    if raw is not None:
+        x = _as_number(raw, isinstance(value, int))
+        if x is None or not lo <= x <= hi:
+            _warn(key, raw, f"a number from {lo} to {hi}", value)
+    return st.slider(label, lo, hi, value, step=step, key=key, help=help, bind="query-params", **kw)
+
+
+def choice_slider(label: str, options: Sequence[float], value: float, key: str, help: str | None = None,
+                  **kw) -> float:
+    """A slider over fixed values (e.g. learning rates on a log scale), bound to the URL with a warning on bad links."""
+    raw = _url_value(key)
+    if raw is not None and raw not in [f"{o:g}" for o in options]:
+        _warn(key, raw, "one of " + ", ".join(f"{o:g}" for o in options), f"{value:g}")
+    return st.select_slider(label, options, value=value, format_func=lambda o: f"{o:g}", key=key, help=help,
+                            bind="query-params", **kw)
+
+
+def number(label: str, lo: int, hi: int, value: int, key: str, help: str | None = None, **kw) -> int:
+    """An integer input bound to the URL, with the same warning rules as slider."""
+    raw = _url_value(key)
+    if raw is not None:
+        x = _as_number(raw, True)
+        if x is None or not lo <= x <= hi:
+            _warn(key, raw, f"a whole number from {lo} to {hi}", value)
+    return st.number_input(label, lo, hi, value, step=1, key=key, help=help, bind="query-params", **kw)
+
+
+def select(label: str, options: Sequence[str], key: str, default: str | None = None,
+           names: dict[str, str] | None = None, help: str | None = None, radio: bool = False, **kw) -> str:
+    """A choice bound to the URL by its shown name; an unknown name in the link falls back with a warning."""
+    default = default if default is not None else options[0]
+    show = (lambda o: names.get(o, o)) if names else str
+    raw = _url_value(key)
+    if raw is not None and raw not in [show(o) for o in options]:
+        _warn(key, raw, "one of " + ", ".join(show(o) for o in options), show(default))
+    widget = st.radio if radio else st.selectbox
+    extra = {"horizontal": True} if radio else {}
+    return widget(label, options, index=list(options).index(default), format_func=show, key=key,
+                  help=help, bind="query-params", **extra, **kw)
+
+
+def toggle(label: str, key: str, value: bool = False, help: str | None = None, **kw) -> bool:
+    """An on/off switch bound to the URL (true/false)."""
+    raw = _url_value(key)
+    if raw is not None and raw.lower() not in ("true", "false"):
+        _warn(key, raw, "true or false", value)
+    return st.toggle(label, value=value, key=key, help=help, bind="query-params", **kw)
+
+
+def seed() -> int:
+    """The global seed chosen in the sidebar."""
+    return int(st.session_state.get("seed", DEFAULT_SEED))
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get("present", False))
+
+
+def apply_presenter_mode() -> None:
+    """Larger type for a projector when presenter mode is on."""
+    if presenting():
+        st.html(BIG_TYPE_CSS)
+
+
+def header(title: str, promise: str) -> None:
+    """Page anatomy step 1: the title and what the student will be able to do."""
+    st.title(title)
+    st.markdown(f"**After this page you can** {promise}")
+
+
+def notice(*bullets: str) -> None:
+    """Page anatomy step 5a: what to notice."""
+    st.markdown("#### 👀 What to notice\n" + "\n".join(f"- {b}" for b in bullets))
+
+
+def try_this(key: str, prompt: str, options: Sequence[str], answer: str, why: str) -> None:
+    """A challenge with a checkable answer: the student commits to a choice, then sees if it holds."""
+    with st.container(border=True):
+        st.markdown(f"**🧪 Try this.** {prompt}")
+        pick = st.radio("Your answer", options, index=None, key=f"try_{key}", label_visibility="collapsed")
+        if pick is not None:
+            (st.success if pick == answer else st.error)(("Right. " if pick == answer else "Not quite. ") + why)
+
+
+def show_code(*objects: Callable | type, note: str = "") -> None:
+    """Page anatomy step 6: the real core code behind the charts, read from the source itself."""
+    with st.expander("🧾 Show the code", expanded=False):
+        if note:
+            st.caption(note)
+        for obj in objects:
+            st.code(inspect.getsource(obj), language="python")

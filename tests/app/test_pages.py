@@ -1,0 +1,121 @@
+"""AppTest: every registered page opens cleanly, and the neuron page answers its controls and its URL."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from core import data, neuron
+from pages.course import available
+from tests.conftest import open_page
+
+PAGES = [t.file for topics in available().values() for t in topics]
+
+
+def typed_array(v) -> np.ndarray:
+    """Plotly 7 sends arrays as base64 typed arrays; decode one (or pass a plain list through)."""
+    if isinstance(v, dict):
+        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        return arr.reshape([int(n) for n in str(v["shape"]).split(",")]) if "shape" in v else arr
+    return np.asarray(v, dtype=float)
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def no_errors(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_home_shows_the_loop_and_every_registered_page():
+    at = open_page()
+    no_errors(at)
+    assert at.title[0].value.startswith("Deep learning")
+    assert "pages/neuron.py" in PAGES
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_with_defaults(page):
+    no_errors(open_page(page))
+
+
+def test_neuron_defaults_are_the_lecture_example():
+    at = open_page("pages/neuron.py")
+    no_errors(at)
+    assert [at.slider(key=k).value for k in ("w1", "w2", "b")] == [3.0, -2.0, 1.0]
+    X, y = data.make_toy("gauss", 200, 0.3, seed=1).X, data.make_toy("gauss", 200, 0.3, seed=1).y
+    assert metric(at, "Accuracy") == f"{neuron.accuracy(X, y, [3, -2], 1):.1%}"
+    assert metric(at, "Cost J (cross-entropy)") == f"{neuron.cost(neuron.MODELS['logistic'], X, y, [3, -2], 1):.4f}"
+    assert any(r"3.0\,x_1 - 2.0\,x_2 + 1.0" in lx.value for lx in at.latex)
+
+
+def test_sliders_move_the_line_and_the_numbers():
+    at = open_page("pages/neuron.py")
+    at.slider(key="w2").set_value(4.0).run()
+    no_errors(at)
+    d = data.make_toy("gauss", 200, 0.3, seed=1)
+    assert metric(at, "Accuracy") == f"{neuron.accuracy(d.X, d.y, [3, 4], 1):.1%}"
+    assert any(r"+ 4.0\,x_2" in lx.value for lx in at.latex)
+    at.button(key="lecture").click().run()
+    assert at.slider(key="w2").value == -2.0
+
+
+def test_step_and_run_to_the_end_reach_scikit_learn():
+    at = open_page("pages/neuron.py")
+    at.button(key="step").click().run()
+    assert metric(at, "Step") == "1"
+    at.button(key="finish").click().run()
+    no_errors(at)
+    assert any("Converged" in s.value for s in at.success)
+    table = next(d.value for d in at.dataframe if "difference" in d.value.columns)
+    assert np.abs(table["difference"].to_numpy()).max() < 1e-3
+
+
+def test_huge_learning_rate_stops_and_explains():
+    at = open_page("pages/neuron.py", model="Linear regression", lr="100")
+    at.button(key="finish").click().run()
+    no_errors(at)
+    assert any("Training stopped" in e.value and "learning rate 100" in e.value for e in at.error)
+
+
+def test_url_reproduces_the_state():
+    at = open_page("pages/neuron.py", w1="5.5", b="-0.5", data="Quadrants (XOR)", noise="0.1", model="Linear SVM",
+                   lr="0.1", discretize="true", seed="7")
+    no_errors(at)
+    assert at.slider(key="w1").value == 5.5 and at.slider(key="b").value == -0.5
+    assert at.selectbox(key="data").value == "xor" and at.selectbox(key="model").value == "svm"
+    assert at.select_slider(key="lr").value == 0.1 and at.toggle(key="discretize").value is True
+    d = data.make_toy("xor", 200, 0.1, seed=7)
+    assert metric(at, "Accuracy") == f"{neuron.accuracy(d.X, d.y, [5.5, -2], -0.5):.1%}"
+    assert not at.warning
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"data": "nope"}, "data=nope"),
+    ({"w1": "abc"}, "w1=abc"),
+    ({"w1": "99"}, "w1=99"),
+    ({"noise": "nan"}, "noise=nan"),
+    ({"lr": "7"}, "lr=7"),
+    ({"model": "<script>"}, "model=<script>"),
+    ({"discretize": "maybe"}, "discretize=maybe"),
+])
+def test_bad_url_values_warn_and_fall_back(params, fragment):
+    at = open_page("pages/neuron.py", **params)
+    no_errors(at)
+    assert any(fragment in w.value and "Using the default" in w.value for w in at.warning)
+
+
+def test_bad_seed_in_url_warns_on_first_load():
+    at = open_page(None, seed="-1")
+    assert any("seed=-1" in w.value for w in at.warning)
+    assert at.number_input(key="seed").value == 1
+
+
+def test_charts_are_real_figures():
+    at = open_page("pages/neuron.py")
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(specs) >= 5
+    heat = typed_array(next(t for s in specs for t in s["data"] if t["type"] == "heatmap")["z"])
+    assert heat.shape == (80, 80) and 0 <= heat.min() < 0.1 and 0.9 < heat.max() <= 1

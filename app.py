@@ -15,11 +15,16 @@ for section, topics in available().items():
 page = st.navigation(sections)
 
 with st.sidebar:
-    ui.number("Seed", 0, 999_999, ui.DEFAULT_SEED, key="seed",
-              help="Every random choice (data, initial weights, shuffling) starts from this number. "
-                   "Same seed, same pictures: share the link and others see exactly what you see.")
-    ui.toggle("Presenter mode", key="present", value=False,
-              help="Larger type and fewer controls, for a projector.")
+    ui.number(
+        "Seed",
+        0,
+        999_999,
+        ui.DEFAULT_SEED,
+        key="seed",
+        help="Every random choice (data, initial weights, shuffling) starts from this number. "
+        "Same seed, same pictures: share the link and others see exactly what you see.",
+    )
+    ui.toggle("Presenter mode", key="present", value=False, help="Larger type and fewer controls, for a projector.")
     device = pick_device()
     st.caption(f"Device: **{device.device.type.upper()}** — {device.reason}")
 

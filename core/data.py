@@ -109,8 +109,15 @@ def _multigauss(rng, n, noise):
     return X, bump[np.arange(n), nearest]
 
 
-_GENERATORS = {"gauss": _gauss, "xor": _xor, "circle": _circle, "spiral": _spiral, "moons": _moons,
-               "plane": _plane, "multigauss": _multigauss}
+_GENERATORS = {
+    "gauss": _gauss,
+    "xor": _xor,
+    "circle": _circle,
+    "spiral": _spiral,
+    "moons": _moons,
+    "plane": _plane,
+    "multigauss": _multigauss,
+}
 
 
 def breast_cancer(features: tuple[str, str] = ("mean radius", "mean texture")) -> Dataset:
@@ -133,7 +140,9 @@ def train_test_split(data: Dataset, train_frac: float = 0.5, seed: int = 0) -> S
     return Split(data.X[tr], data.y[tr], data.X[te], data.y[te])
 
 
-def load_csv(raw: bytes | str, max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int = MAX_ROWS) -> tuple[Dataset, list[str]]:
+def load_csv(
+    raw: bytes | str, max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int = MAX_ROWS
+) -> tuple[Dataset, list[str]]:
     """Parse a user CSV with two numeric feature columns and a two-valued label column.
 
     Returns the data set and notes for the user (e.g. rows dropped); raises ValueError with a
@@ -153,14 +162,20 @@ def load_csv(raw: bytes | str, max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int 
     if len(df) == 0:
         raise ValueError("The file has a header but no data rows.")
     if df.shape[1] != 3:
-        raise ValueError(f"Expected 3 columns (x1, x2, label); found {df.shape[1]}: {', '.join(map(str, df.columns[:6]))}.")
-    label_col = next((c for c in df.columns if str(c).strip().lower() in ("label", "y", "class", "target")), df.columns[-1])
+        raise ValueError(
+            f"Expected 3 columns (x1, x2, label); found {df.shape[1]}: {', '.join(map(str, df.columns[:6]))}."
+        )
+    label_col = next(
+        (c for c in df.columns if str(c).strip().lower() in ("label", "y", "class", "target")), df.columns[-1]
+    )
     feat_cols = [c for c in df.columns if c != label_col]
     feats = df[feat_cols].apply(pd.to_numeric, errors="coerce")
     bad = feats.isna() & df[feat_cols].notna()
     if bad.any().any():
         row, col = np.argwhere(bad.to_numpy())[0]
-        raise ValueError(f"Column {feat_cols[col]!r} must be numeric; row {row + 2} holds {df[feat_cols].iat[row, col]!r}.")
+        raise ValueError(
+            f"Column {feat_cols[col]!r} must be numeric; row {row + 2} holds {df[feat_cols].iat[row, col]!r}."
+        )
     X = feats.to_numpy(dtype=float)
     labels = df[label_col]
     keep = np.isfinite(X).all(axis=1) & labels.notna().to_numpy()

@@ -1,4 +1,4 @@
-"""One neuron z = w·x + b, a = g(z): logistic regression and its three classical cousins, trained by gradient descent."""
+"""One neuron z = w·x + b, a = g(z): logistic regression and three classical cousins, fitted by gradient descent."""
 
 from __future__ import annotations
 
@@ -25,14 +25,17 @@ class NeuronModel:
 MODELS: dict[str, NeuronModel] = {
     m.key: m
     for m in (
-        NeuronModel("logistic", "Logistic regression", "sigmoid", "binary cross-entropy",
-                    r"L = -\left[y \log \hat y + (1 - y) \log(1 - \hat y)\right]", False),
-        NeuronModel("linear", "Linear regression", "identity", "squared error",
-                    r"L = (y - \hat y)^2", True),
-        NeuronModel("perceptron", "Perceptron", "identity", "soft perceptron loss",
-                    r"L = \max(-y\,\hat y,\ 0)", True),
-        NeuronModel("svm", "Linear SVM", "identity", "hinge loss",
-                    r"L = \max(1 - y\,\hat y,\ 0)", True),
+        NeuronModel(
+            "logistic",
+            "Logistic regression",
+            "sigmoid",
+            "binary cross-entropy",
+            r"L = -\left[y \log \hat y + (1 - y) \log(1 - \hat y)\right]",
+            False,
+        ),
+        NeuronModel("linear", "Linear regression", "identity", "squared error", r"L = (y - \hat y)^2", True),
+        NeuronModel("perceptron", "Perceptron", "identity", "soft perceptron loss", r"L = \max(-y\,\hat y,\ 0)", True),
+        NeuronModel("svm", "Linear SVM", "identity", "hinge loss", r"L = \max(1 - y\,\hat y,\ 0)", True),
     )
 }
 

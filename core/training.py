@@ -52,7 +52,11 @@ class Run:
                     break
                 self._good = (self.steps, self.model.state())
             loss, gnorm = self.model.step()
-            if not math.isfinite(loss) or not math.isfinite(gnorm) or (self.losses and loss > self.blowup * max(self.losses[0], 1e-12)):
+            if (
+                not math.isfinite(loss)
+                or not math.isfinite(gnorm)
+                or (self.losses and loss > self.blowup * max(self.losses[0], 1e-12))
+            ):
                 self._diverge(loss)
                 break
             self.losses.append(loss)
@@ -71,9 +75,11 @@ class Run:
         self.steps = good_step
         self.status = "diverged"
         what = "became infinite or NaN" if not math.isfinite(loss) else f"grew to {loss:.3g}"
-        self.message = (f"Training stopped: the loss {what} with learning rate {self.model.lr:g}. "
-                        "Each step overshoots the minimum by more than it gains, so the steps grow. "
-                        f"Rewound to step {good_step}; lower the learning rate and continue.")
+        self.message = (
+            f"Training stopped: the loss {what} with learning rate {self.model.lr:g}. "
+            "Each step overshoots the minimum by more than it gains, so the steps grow. "
+            f"Rewound to step {good_step}; lower the learning rate and continue."
+        )
 
     def resume(self) -> None:
         """Clear a divergence or cap so training can go on (e.g. after lowering the learning rate)."""

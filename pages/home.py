@@ -5,8 +5,10 @@ import streamlit as st
 from pages import ui
 from pages.course import available
 
-ui.header("Deep learning, explained live",
-          "find your way through a first lecture on deep learning, with real torch models you can poke at.")
+ui.header(
+    "Deep learning, explained live",
+    "find your way through a first lecture on deep learning, with real torch models you can poke at.",
+)
 st.markdown(
     "Deep learning stacks layers of artificial **neurons** that learn their own features from data, "
     "instead of features made by hand. Every page trains a real model in your browser session; "

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+
+from core.training import Run
 
 DEFAULT_SEED = 1
 BIG_TYPE_CSS = """<style>
@@ -40,8 +43,9 @@ def _url_value(key: str) -> str | None:
 
 
 def _warn(key: str, raw: str, expected: str, default: Any) -> None:
-    st.warning(f"The link set **{key}={raw[:40]}**, but {key} must be {expected}. Using the default, {default}.",
-               icon="⚠️")
+    st.warning(
+        f"The link set **{key}={raw[:40]}**, but {key} must be {expected}. Using the default, {default}.", icon="⚠️"
+    )
 
 
 def _as_number(raw: str, integer: bool) -> float | None:
@@ -54,8 +58,9 @@ def _as_number(raw: str, integer: bool) -> float | None:
     return x
 
 
-def slider(label: str, lo: float, hi: float, value: float, key: str, step: float | None = None,
-           help: str | None = None, **kw) -> float:
+def slider(
+    label: str, lo: float, hi: float, value: float, key: str, step: float | None = None, help: str | None = None, **kw
+) -> float:
     """A slider bound to the URL parameter `key`; a bad or out-of-range link value falls back with a warning."""
     raw = _url_value(key)
     if raw is not None:
@@ -65,14 +70,14 @@ def slider(label: str, lo: float, hi: float, value: float, key: str, step: float
     return st.slider(label, lo, hi, value, step=step, key=key, help=help, bind="query-params", **kw)
 
 
-def choice_slider(label: str, options: Sequence[float], value: float, key: str, help: str | None = None,
-                  **kw) -> float:
+def choice_slider(label: str, options: Sequence[float], value: float, key: str, help: str | None = None, **kw) -> float:
     """A slider over fixed values (e.g. learning rates on a log scale), bound to the URL with a warning on bad links."""
     raw = _url_value(key)
     if raw is not None and raw not in [f"{o:g}" for o in options]:
         _warn(key, raw, "one of " + ", ".join(f"{o:g}" for o in options), f"{value:g}")
-    return st.select_slider(label, options, value=value, format_func=lambda o: f"{o:g}", key=key, help=help,
-                            bind="query-params", **kw)
+    return st.select_slider(
+        label, options, value=value, format_func=lambda o: f"{o:g}", key=key, help=help, bind="query-params", **kw
+    )
 
 
 def number(label: str, lo: int, hi: int, value: int, key: str, help: str | None = None, **kw) -> int:
@@ -85,8 +90,16 @@ def number(label: str, lo: int, hi: int, value: int, key: str, help: str | None 
     return st.number_input(label, lo, hi, value, step=1, key=key, help=help, bind="query-params", **kw)
 
 
-def select(label: str, options: Sequence[str], key: str, default: str | None = None,
-           names: dict[str, str] | None = None, help: str | None = None, radio: bool = False, **kw) -> str:
+def select(
+    label: str,
+    options: Sequence[str],
+    key: str,
+    default: str | None = None,
+    names: dict[str, str] | None = None,
+    help: str | None = None,
+    radio: bool = False,
+    **kw,
+) -> str:
     """A choice bound to the URL by its shown name; an unknown name in the link falls back with a warning."""
     default = default if default is not None else options[0]
     show = (lambda o: names.get(o, o)) if names else str
@@ -95,8 +108,17 @@ def select(label: str, options: Sequence[str], key: str, default: str | None = N
         _warn(key, raw, "one of " + ", ".join(show(o) for o in options), show(default))
     widget = st.radio if radio else st.selectbox
     extra = {"horizontal": True} if radio else {}
-    return widget(label, options, index=list(options).index(default), format_func=show, key=key,
-                  help=help, bind="query-params", **extra, **kw)
+    return widget(
+        label,
+        options,
+        index=list(options).index(default),
+        format_func=show,
+        key=key,
+        help=help,
+        bind="query-params",
+        **extra,
+        **kw,
+    )
 
 
 def toggle(label: str, key: str, value: bool = False, help: str | None = None, **kw) -> bool:
@@ -149,3 +171,68 @@ def show_code(*objects: Callable | type, note: str = "") -> None:
             st.caption(note)
         for obj in objects:
             st.code(inspect.getsource(obj), language="python")
+
+
+def live_run(prefix: str, signature: tuple, factory: Callable[[], Run], lr: float) -> Run:
+    """The session's run for a view: started afresh when `signature` changes; a new learning rate applies at once."""
+    if st.session_state.get(f"{prefix}_sig") != signature:
+        st.session_state[f"{prefix}_sig"] = signature
+        st.session_state[f"{prefix}_run"] = factory()
+        st.session_state[f"{prefix}_playing"] = False
+    run: Run = st.session_state[f"{prefix}_run"]
+    if run.model.lr != lr:
+        run.model.lr = lr
+        run.resume()  # a run stopped by divergence may go on with the new step size
+    return run
+
+
+def playing(prefix: str) -> bool:
+    return bool(st.session_state.get(f"{prefix}_playing", False))
+
+
+def run_buttons(prefix: str, run: Run) -> None:
+    """Play/pause, one step, run to the end and reset; callbacks only flip flags or take a bounded step."""
+    play = playing(prefix)
+
+    def toggle_play() -> None:
+        st.session_state[f"{prefix}_playing"] = not play
+
+    def reset() -> None:
+        st.session_state[f"{prefix}_sig"] = None
+
+    cols = st.columns(4)
+    cols[0].button(
+        "❚❚ Pause" if play else "▶ Play",
+        key=f"{prefix}_play",
+        width="stretch",
+        on_click=toggle_play,
+        disabled=run.done and not play,
+    )
+    cols[1].button(
+        "+1 step", key=f"{prefix}_step", width="stretch", on_click=run.advance, kwargs={"n": 1}, disabled=run.done
+    )
+    cols[2].button(
+        "▶▶ Run to the end",
+        key=f"{prefix}_finish",
+        width="stretch",
+        on_click=run.advance,
+        kwargs={"n": run.max_steps, "seconds": 2.0},
+        disabled=run.done,
+        help="Trains until the run converges or stops (at most 2 seconds per press).",
+    )
+    cols[3].button("↺ Reset", key=f"{prefix}_reset", width="stretch", on_click=reset)
+
+
+def advance_while_playing(prefix: str, run: Run, n: int, seconds: float = 0.08) -> None:
+    """Inside a run_every fragment: train one chunk; when the run ends, stop the timer with a full rerun."""
+    if playing(prefix):
+        run.advance(n=n, seconds=seconds)
+        if run.done:
+            st.session_state[f"{prefix}_playing"] = False
+            st.rerun()
+
+
+def run_message(run: Run) -> None:
+    """Why a run stopped, in words: an error for divergence, a note otherwise."""
+    if run.message:
+        (st.error if run.status == "diverged" else st.success)(run.message)

@@ -64,9 +64,9 @@ def test_sliders_move_the_line_and_the_numbers():
 
 def test_step_and_run_to_the_end_reach_scikit_learn():
     at = open_page("pages/neuron.py")
-    at.button(key="step").click().run()
+    at.button(key="fit_step").click().run()
     assert metric(at, "Step") == "1"
-    at.button(key="finish").click().run()
+    at.button(key="fit_finish").click().run()
     no_errors(at)
     assert any("Converged" in s.value for s in at.success)
     table = next(d.value for d in at.dataframe if "difference" in d.value.columns)
@@ -75,14 +75,23 @@ def test_step_and_run_to_the_end_reach_scikit_learn():
 
 def test_huge_learning_rate_stops_and_explains():
     at = open_page("pages/neuron.py", model="Linear regression", lr="100")
-    at.button(key="finish").click().run()
+    at.button(key="fit_finish").click().run()
     no_errors(at)
     assert any("Training stopped" in e.value and "learning rate 100" in e.value for e in at.error)
 
 
 def test_url_reproduces_the_state():
-    at = open_page("pages/neuron.py", w1="5.5", b="-0.5", data="Quadrants (XOR)", noise="0.1", model="Linear SVM",
-                   lr="0.1", discretize="true", seed="7")
+    at = open_page(
+        "pages/neuron.py",
+        w1="5.5",
+        b="-0.5",
+        data="Quadrants (XOR)",
+        noise="0.1",
+        model="Linear SVM",
+        lr="0.1",
+        discretize="true",
+        seed="7",
+    )
     no_errors(at)
     assert at.slider(key="w1").value == 5.5 and at.slider(key="b").value == -0.5
     assert at.selectbox(key="data").value == "xor" and at.selectbox(key="model").value == "svm"
@@ -92,15 +101,18 @@ def test_url_reproduces_the_state():
     assert not at.warning
 
 
-@pytest.mark.parametrize("params, fragment", [
-    ({"data": "nope"}, "data=nope"),
-    ({"w1": "abc"}, "w1=abc"),
-    ({"w1": "99"}, "w1=99"),
-    ({"noise": "nan"}, "noise=nan"),
-    ({"lr": "7"}, "lr=7"),
-    ({"model": "<script>"}, "model=<script>"),
-    ({"discretize": "maybe"}, "discretize=maybe"),
-])
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"data": "nope"}, "data=nope"),
+        ({"w1": "abc"}, "w1=abc"),
+        ({"w1": "99"}, "w1=99"),
+        ({"noise": "nan"}, "noise=nan"),
+        ({"lr": "7"}, "lr=7"),
+        ({"model": "<script>"}, "model=<script>"),
+        ({"discretize": "maybe"}, "discretize=maybe"),
+    ],
+)
 def test_bad_url_values_warn_and_fall_back(params, fragment):
     at = open_page("pages/neuron.py", **params)
     no_errors(at)

@@ -23,11 +23,18 @@ def test_step_derivative_is_zero_by_finite_differences():
     torch.testing.assert_close((act.g(Z + h) - act.g(Z - h)) / (2 * h), act.dg(Z))
 
 
-@pytest.mark.parametrize("name, reference", [
-    ("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("relu", torch.relu),
-    ("softplus", torch.nn.functional.softplus), ("gelu", torch.nn.functional.gelu),
-    ("elu", torch.nn.functional.elu), ("leaky_relu", torch.nn.functional.leaky_relu),
-])
+@pytest.mark.parametrize(
+    "name, reference",
+    [
+        ("sigmoid", torch.sigmoid),
+        ("tanh", torch.tanh),
+        ("relu", torch.relu),
+        ("softplus", torch.nn.functional.softplus),
+        ("gelu", torch.nn.functional.gelu),
+        ("elu", torch.nn.functional.elu),
+        ("leaky_relu", torch.nn.functional.leaky_relu),
+    ],
+)
 def test_values_match_torch(name, reference):
     torch.testing.assert_close(ACTIVATIONS[name].g(Z), reference(Z))
 

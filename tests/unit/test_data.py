@@ -85,19 +85,22 @@ def test_csv_numeric_labels_keep_their_order():
     np.testing.assert_array_equal(ds.y, [0, 1])
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"),
-    ("   \n", "empty"),
-    ("x1,x2,label\n", "no data rows"),
-    ("x1,x2,label\n1,abc,0\n2,3,1\n", "must be numeric; row 2"),
-    ("x1,x2,label\n1,2,0\n3,4,0\n", "Only one class"),
-    ("x1,x2,label\n1,2,0\n3,4,1\n5,6,2\n", "3 label values"),
-    ("x1,x2\n1,2\n", "Expected 3 columns"),
-    ("a,b,c,d\n1,2,3,0\n", "Expected 3 columns"),
-    ("x1,x2,label\nnan,1,0\n1,nan,1\n", "No complete rows"),
-    ("x1,x2,label\n1e300,1,0\n1,2,1\n", "within"),
-    ('x1,x2,label\n"1,2,0\n', "not a readable CSV"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("x1,x2,label\n", "no data rows"),
+        ("x1,x2,label\n1,abc,0\n2,3,1\n", "must be numeric; row 2"),
+        ("x1,x2,label\n1,2,0\n3,4,0\n", "Only one class"),
+        ("x1,x2,label\n1,2,0\n3,4,1\n5,6,2\n", "3 label values"),
+        ("x1,x2\n1,2\n", "Expected 3 columns"),
+        ("a,b,c,d\n1,2,3,0\n", "Expected 3 columns"),
+        ("x1,x2,label\nnan,1,0\n1,nan,1\n", "No complete rows"),
+        ("x1,x2,label\n1e300,1,0\n1,2,1\n", "within"),
+        ('x1,x2,label\n"1,2,0\n', "not a readable CSV"),
+    ],
+)
 def test_csv_bad_files_say_what_is_wrong(text, message):
     with pytest.raises(ValueError, match=message):
         data.load_csv(text)

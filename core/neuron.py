@@ -137,6 +137,14 @@ def accuracy(X: np.ndarray, y01: np.ndarray, w, b: float) -> float:
     return float((predict(X, w, b) == y01).mean())
 
 
+def smooth_lr(model: NeuronModel, X: np.ndarray) -> float:
+    """The step 1/L, where L bounds the cost's curvature: safe for any data scale (a kinked loss gets a tenth)."""
+    Xb = np.c_[X, np.ones(len(X))]  # (N, 3): the bias is a weight on a constant input
+    lam = float(np.linalg.eigvalsh(Xb.T @ Xb / len(X))[-1])
+    curvature = {"logistic": 0.25, "linear": 2.0}.get(model.key)
+    return 1.0 / (curvature * lam) if curvature else 0.1 / lam
+
+
 def fit(model: NeuronModel, X: np.ndarray, y01: np.ndarray, w0, b0: float, lr: float, max_steps: int = 20_000):
     """Run gradient descent to convergence (or the cap); return the finished fit and its run."""
     f = NeuronFit(model, X, y01, w0, b0, lr)

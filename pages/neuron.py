@@ -23,7 +23,7 @@ LRS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
 SPEEDS = [1, 5, 20, 100, 500]
 LECTURE = {"w1": 3.0, "w2": -2.0, "b": 1.0}
 LOGISTIC = neuron.MODELS["logistic"]
-FOUR_LR = {"logistic": 3.0, "linear": 0.3, "perceptron": 0.1, "svm": 0.1}  # stable for every data set offered
+KINKED = {"perceptron", "svm"}  # piecewise-linear losses: the gradient never shrinks, so cap their runs
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -38,7 +38,9 @@ def load(name: str, noise: float, seed: int, upload: bytes | None) -> tuple[data
 @st.cache_data(max_entries=64, show_spinner=False)
 def converged(key: str, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, float, str]:
     """A finished gradient-descent fit from the lecture's weights, shared by every student who asks for it."""
-    fit, run = neuron.fit(neuron.MODELS[key], X, y, [LECTURE["w1"], LECTURE["w2"]], LECTURE["b"], FOUR_LR[key], 5_000)
+    model = neuron.MODELS[key]
+    steps = 2_000 if key in KINKED else 5_000
+    fit, run = neuron.fit(model, X, y, [LECTURE["w1"], LECTURE["w2"]], LECTURE["b"], neuron.smooth_lr(model, X), steps)
     w, b = fit.weights()
     return w, b, run.losses[-1], run.status
 
@@ -75,8 +77,9 @@ with c1:
 with c2:
     b = ui.slider("bias b", -5.0, 5.0, 0.0, key="odds_b", step=0.1, help="Shifts every curve left or right.")
 x = np.linspace(-6, 6, 241)
-st.plotly_chart(ncharts.log_odds_figure(x, *neuron.log_odds_curves(x, w, b)), key="odds_chart")
-mid = "nowhere: the curves are flat" if w == 0 else f"x = −b / w = {-b / w:.2f}"
+x_mid = None if w == 0 else -b / w
+st.plotly_chart(ncharts.log_odds_figure(x, *neuron.log_odds_curves(x, w, b), x_mid), key="odds_chart")
+mid = "nowhere: with w = 0 the curves are flat" if x_mid is None else f"x = −b / w = {x_mid:.2f} (the dotted line)"
 st.caption(f"The three curves cross their middle line (log-odds 0, odds 1, p = 0.5) together, at {mid}.")
 
 st.header("2 · A neuron draws a straight line")

@@ -8,7 +8,7 @@ import pytest
 
 from core import data, neuron
 from pages.course import available
-from tests.conftest import open_page
+from tests.conftest import ROOT, open_page
 
 PAGES = [t.file for topics in available().values() for t in topics]
 
@@ -131,3 +131,17 @@ def test_charts_are_real_figures():
     assert len(specs) >= 5
     heat = typed_array(next(t for s in specs for t in s["data"] if t["type"] == "heatmap")["z"])
     assert heat.shape == (80, 80) and 0 <= heat.min() < 0.1 and 0.9 < heat.max() <= 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_readme_documents_every_url_parameter(page):
+    readme = (ROOT / "README.md").read_text()
+    at = open_page(page)
+    bound = [
+        w.key
+        for kind in (at.slider, at.select_slider, at.selectbox, at.toggle, at.number_input, at.text_input)
+        for w in kind
+        if w.key
+    ] + [w.key for w in at.radio if w.key and not w.key.startswith("try_")]
+    missing = [k for k in bound if f"`{k}`" not in readme]
+    assert not missing, f"README lacks URL parameters {missing} of {page}"

@@ -6,7 +6,14 @@ from core.device import pick_device
 from pages import ui
 from pages.course import available
 
-st.set_page_config(page_title="Deep learning, explained live", page_icon="🧠", layout="wide")
+# A projector link (?present=true) opens with the sidebar folded away, before any widget exists.
+presenting = st.session_state.get("present", st.query_params.get("present") == "true")
+st.set_page_config(
+    page_title="Deep learning, explained live",
+    page_icon="🧠",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenting else "auto",
+)
 
 home = st.Page("pages/home.py", title="Course map", icon="🏠", url_path="home", default=True)
 sections = {"Home": [home]}

@@ -5,6 +5,17 @@ import streamlit as st
 from pages import ui
 from pages.course import available
 
+LOOP = """digraph {
+  rankdir=LR; bgcolor="transparent"; nodesep=0.3; ranksep=0.35;
+  node [shape=box, style="rounded,filled", fillcolor="#E8F1FA", color="#0072B2", fontname="sans-serif",
+        fontsize=13, margin="0.12,0.08"];
+  edge [color="#0072B2", penwidth=1.4, fontname="sans-serif", fontsize=12, fontcolor="#0072B2"];
+  arch [label="architecture"]; data [label="data"]; predict [label="predict ŷ"]; loss [label="loss L(y, ŷ)"];
+  back [label="back-propagate ∂L/∂w"]; update [label="update w ← w − α ∂L/∂w"];
+  arch -> data -> predict -> loss -> back -> update;
+  update -> predict [label="repeat", constraint=false];
+}"""
+
 ui.header(
     "Deep learning, explained live",
     "find your way through a first lecture on deep learning, with real torch models you can poke at.",
@@ -16,14 +27,8 @@ st.markdown(
 )
 
 st.subheader("The loop every page is a piece of")
-st.graphviz_chart(
-    """digraph { rankdir=LR; bgcolor="transparent"; node [shape=box, style="rounded,filled", fillcolor="#E8F1FA",
-    color="#0072B2", fontname="sans-serif"]; edge [color="#555555"];
-    arch [label="define the architecture"]; data [label="load the data"];
-    predict [label="predict  ŷ = f(x)"]; loss [label="compute the loss  L(y, ŷ)"];
-    back [label="back-propagate  ∂L/∂w"]; update [label="update  w ← w − α ∂L/∂w"];
-    arch -> data -> predict -> loss -> back -> update; update -> predict [label="repeat", constraint=false]; }"""
-)
+st.graphviz_chart(LOOP)
+st.caption("Define the network and load the data once; then repeat the four steps until the cost stops falling.")
 
 st.subheader("The course map")
 for section, topics in available().items():

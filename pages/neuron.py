@@ -42,7 +42,8 @@ def converged(key: str, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float
     steps = 2_000 if key in KINKED else 5_000
     fit, run = neuron.fit(model, X, y, [LECTURE["w1"], LECTURE["w2"]], LECTURE["b"], neuron.smooth_lr(model, X), steps)
     w, b = fit.weights()
-    return w, b, run.losses[-1], run.status
+    said = "converged" if run.status == "converged" else "stopped"
+    return w, b, neuron.cost(model, X, y, w, b), f"{said} after {run.steps:,} steps"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -77,7 +78,7 @@ with c1:
 with c2:
     b = ui.slider("bias b", -5.0, 5.0, 0.0, key="odds_b", step=0.1, help="Shifts every curve left or right.")
 x = np.linspace(-6, 6, 241)
-x_mid = None if w == 0 else -b / w
+x_mid = None if w == 0 else -b / w + 0.0  # + 0.0 turns -0.0 into 0.0 for display
 st.plotly_chart(ncharts.log_odds_figure(x, *neuron.log_odds_curves(x, w, b), x_mid), key="odds_chart")
 mid = "nowhere: with w = 0 the curves are flat" if x_mid is None else f"x = −b / w = {x_mid:.2f} (the dotted line)"
 st.caption(f"The three curves cross their middle line (log-odds 0, odds 1, p = 0.5) together, at {mid}.")
@@ -242,7 +243,7 @@ for key, mdl in neuron.MODELS.items():
             "loss": mdl.loss_name,
             "final cost J": final,
             "accuracy": neuron.accuracy(X, y, fw, fb),
-            "status": status,
+            "gradient descent": status,
         }
     )
     lines.append(

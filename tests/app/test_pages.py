@@ -145,3 +145,42 @@ def test_readme_documents_every_url_parameter(page):
     ] + [w.key for w in at.radio if w.key and not w.key.startswith("try_")]
     missing = [k for k in bound if f"`{k}`" not in readme]
     assert not missing, f"README lacks URL parameters {missing} of {page}"
+
+
+def test_neuron_tables_and_metrics_agree_with_independent_oracles():
+    """The six-point table, the four-model table and the XOR metric, recomputed with torch and scikit-learn."""
+    import torch
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+
+    at = open_page("pages/neuron.py")
+    near = next(d.value for d in at.dataframe if "p = σ(z)" in d.value.columns)
+    d = data.make_toy("gauss", 200, 0.3, seed=1)
+    z = torch.tensor(near[["x1", "x2"]].to_numpy()) @ torch.tensor([3.0, -2.0], dtype=torch.float64) + 1.0
+    np.testing.assert_allclose(near["z"], z.numpy(), atol=2e-3)  # the table rounds x to 3 places
+    np.testing.assert_allclose(near["p = σ(z)"], torch.sigmoid(z).numpy(), atol=2e-3)
+    assert (near["predicted class"] == (near["p = σ(z)"] >= 0.5)).all()
+
+    four = next(df.value for df in at.dataframe if "final cost J" in df.value.columns).set_index("model")
+    logistic = LogisticRegression(C=np.inf, max_iter=10_000).fit(d.X, d.y)
+    assert four.loc["Logistic regression", "accuracy"] == pytest.approx(logistic.score(d.X, d.y))
+    p = torch.sigmoid(torch.tensor(d.X @ logistic.coef_[0] + logistic.intercept_[0]))
+    bce = torch.nn.functional.binary_cross_entropy(p, torch.tensor(d.y, dtype=torch.float64))
+    assert four.loc["Logistic regression", "final cost J"] == pytest.approx(float(bce), abs=1e-4)
+    signed = 2.0 * d.y - 1
+    ls = LinearRegression().fit(d.X, signed)
+    mse = float(np.mean((ls.predict(d.X) - signed) ** 2))
+    assert four.loc["Linear regression", "final cost J"] == pytest.approx(mse, abs=1e-6)
+    assert four.loc["Linear regression", "accuracy"] == pytest.approx(np.mean((ls.predict(d.X) >= 0) == d.y))
+
+    xor = data.make_toy("xor", 1000, 0.0, seed=1)
+    best = LogisticRegression(C=np.inf, max_iter=10_000).fit(xor.X, xor.y).score(xor.X, xor.y)
+    assert metric(at, "Best accuracy of one neuron") == f"{best:.1%}"
+
+
+def test_presenter_mode_enlarges_type():
+    # The frame's own elements are read on the first page: AppTest drops them from its tree after switch_page.
+    at = open_page(present="true")
+    no_errors(at)
+    assert at.toggle(key="present").value is True
+    assert any("font-size: 21px" in h.proto.body for h in at.get("html"))
+    assert not any("font-size: 21px" in h.proto.body for h in open_page().get("html"))

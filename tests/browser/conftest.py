@@ -10,8 +10,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+
+# Two cores shared by a server, a browser and torch: give every expectation room to settle.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"

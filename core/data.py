@@ -12,6 +12,7 @@ from sklearn.datasets import load_breast_cancer, make_moons
 CLASSIFICATION = ("gauss", "xor", "circle", "spiral", "moons")
 REGRESSION = ("plane", "multigauss")
 REAL = ("breast_cancer",)
+MULTICLASS = ("blobs", "spiral")  # K-class versions, K = 3..5
 
 MAX_UPLOAD_BYTES = 2_000_000  # a 2-D teaching data set never needs more
 MAX_ROWS = 5_000
@@ -118,6 +119,26 @@ _GENERATORS = {
     "plane": _plane,
     "multigauss": _multigauss,
 }
+
+
+def make_multiclass(
+    name: str, n: int = 300, k: int = 3, noise: float = 0.0, seed: int = 0, scale: float = 1.0
+) -> Dataset:
+    """K classes: gaussian blobs on a ring, or a spiral with K arms; labels 0..K-1, coordinates in [-scale, scale]."""
+    if name not in MULTICLASS:
+        raise ValueError(f"Unknown multi-class data set {name!r}; choose one of {', '.join(MULTICLASS)}.")
+    if not 2 <= k <= 5 or not 0.0 <= noise <= 0.5:
+        raise ValueError("k must be 2..5 and noise between 0 and 0.5")
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % k  # (N,) balanced classes
+    if name == "blobs":
+        angle = 2 * np.pi * y / k + np.pi / 2
+        X = 3.5 * np.c_[np.cos(angle), np.sin(angle)] + rng.normal(0, np.sqrt(0.5 + 7.0 * noise), size=(n, 2))
+    else:
+        i = rng.uniform(0, 1, n)
+        r, t = 5 * i, 1.75 * 2 * np.pi * i + 2 * np.pi * y / k
+        X = np.c_[r * np.sin(t), r * np.cos(t)] + rng.uniform(-1, 1, size=(n, 2)) * noise * 3
+    return Dataset(X * (scale / _PG), y.astype(int), name)
 
 
 def breast_cancer(features: tuple[str, str] = ("mean radius", "mean texture")) -> Dataset:

@@ -31,6 +31,7 @@ class Run:
     blowup: float = 1e6  # loss this many times the first loss means divergence
     steps: int = 0
     losses: list[float] = field(default_factory=list)
+    history: list[dict] = field(default_factory=list)  # per step, from model.metrics() when the model has it
     status: str = "ready"  # ready | converged | diverged | capped
     message: str = ""
     _good: dict | None = None
@@ -60,6 +61,8 @@ class Run:
                 self._diverge(loss)
                 break
             self.losses.append(loss)
+            if hasattr(self.model, "metrics"):
+                self.history.append(self.model.metrics())
             self.steps += 1
             taken += 1
             if gnorm < self.tol:
@@ -72,6 +75,7 @@ class Run:
         good_step, good = self._good
         self.model.load(good)
         del self.losses[good_step:]
+        del self.history[good_step:]
         self.steps = good_step
         self.status = "diverged"
         what = "became infinite or NaN" if not math.isfinite(loss) else f"grew to {loss:.3g}"

@@ -117,3 +117,14 @@ def test_csv_caps_rows_and_bytes():
 def test_csv_rejects_binary_garbage():
     with pytest.raises(ValueError):
         data.load_csv(bytes(range(256)) * 10)
+
+
+@pytest.mark.parametrize("name", data.MULTICLASS)
+@pytest.mark.parametrize("k", [3, 5])
+def test_multiclass_sets_have_k_balanced_classes(name, k):
+    d = data.make_multiclass(name, 300, k, 0.1, seed=2)
+    assert d.X.shape == (300, 2) and sorted(np.unique(d.y)) == list(range(k))
+    assert np.bincount(d.y).min() == 300 // k
+    np.testing.assert_array_equal(d.X, data.make_multiclass(name, 300, k, 0.1, seed=2).X)
+    with pytest.raises(ValueError):
+        data.make_multiclass(name, 300, 6)

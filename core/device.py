@@ -7,9 +7,6 @@ from dataclasses import dataclass
 
 import torch
 
-# Many student sessions share two cores: more threads only make them fight.
-torch.set_num_threads(int(os.environ.get("EXPLAINER_TORCH_THREADS", "1")))
-
 
 @dataclass(frozen=True)
 class DeviceChoice:

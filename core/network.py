@@ -211,6 +211,14 @@ class NetTrainer:
         test_loss, test_acc = self.evaluate(self.Xt, self.yt)
         return {"train_loss": train_loss, "test_loss": test_loss, "train_acc": train_acc, "test_acc": test_acc}
 
+    def confusion(self, test: bool = True) -> np.ndarray:
+        """Counts of (true class, predicted class) on the test (or training) set."""
+        X, y = (self.Xt, self.yt) if test else (self.X, self.y)
+        out = self.net.predict(X)
+        k = self.cfg.sizes[-1] if self.cfg.task == "multiclass" else 2
+        pred = out.argmax(dim=1) if self.cfg.task == "multiclass" else (out[:, 0] >= 0.5).long()
+        return np.bincount(y.long().cpu().numpy() * k + pred.cpu().numpy(), minlength=k * k).reshape(k, k)
+
     def state(self) -> dict:
         return {
             "W": [w.clone() for w in self.net.W],

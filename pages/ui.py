@@ -121,6 +121,33 @@ def select(
     )
 
 
+def pills(
+    label: str,
+    options: Sequence[str],
+    default: Sequence[str],
+    key: str,
+    names: dict[str, str] | None = None,
+    help: str | None = None,
+) -> list[str]:
+    """A multi-choice row of pills bound to the URL (one parameter per chosen name); unknown names warn."""
+    show = (lambda o: names.get(o, o)) if names else str
+    shown = [show(o) for o in options]
+    bad = [r for r in st.query_params.get_all(key) if r not in shown] if key not in st.session_state else []
+    if bad:
+        _warn(key, ",".join(bad), "among " + ", ".join(shown), ", ".join(show(d) for d in default))
+    picked = st.pills(
+        label,
+        options,
+        selection_mode="multi",
+        default=list(default),
+        format_func=show,
+        key=key,
+        help=help,
+        bind="query-params",
+    )
+    return list(picked or [])
+
+
 def toggle(label: str, key: str, value: bool = False, help: str | None = None, **kw) -> bool:
     """An on/off switch bound to the URL (true/false)."""
     raw = _url_value(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.charts.style import SERIES, layout
+from core.charts.style import SERIES, figure
 
 TITLES = ("log-odds  b + w x", "odds  p / (1 − p)", "probability  p = σ(b + w x)")
 MIDDLES = (0.0, 1.0, 0.5)  # where each curve crosses p = 0.5
@@ -75,6 +75,4 @@ def log_odds_figure(
                 font=dict(size=14),
             )
         )
-    fig = go.Figure(traces)
-    fig.update_layout(shapes=shapes, annotations=notes, **axes)
-    return layout(fig, 300)
+    return figure(traces, 300, shapes=shapes, annotations=notes, **axes)

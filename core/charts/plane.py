@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.charts.style import BOUNDARY, CLASS_COLORS, MARKERS, PROB_SCALE, layout
+from core.charts.style import BOUNDARY, CLASS_COLORS, MARKERS, PROB_SCALE, figure
 
 
 def decision_figure(
@@ -22,10 +22,11 @@ def decision_figure(
     z_label: str = "p",
 ) -> go.Figure:
     """Heatmap of the model's output P over the plane (if given), the data on top, and the boundary w·x + b = 0."""
-    fig = go.Figure()
+    traces = []
     if P is not None:
         Z = (P >= 0.5).astype(float) if discretize else P
-        fig.add_trace(
+        hover = f"{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<br>{z_label}=%{{z:.3f}}<extra></extra>"
+        traces.append(
             go.Heatmap(
                 x=u,
                 y=v,
@@ -35,33 +36,31 @@ def decision_figure(
                 colorscale=PROB_SCALE,
                 opacity=0.75,
                 colorbar=dict(title=z_label, thickness=12, len=0.8),
-                hovertemplate=f"{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<br>{z_label}=%{{z:.3f}}<extra></extra>",
+                hovertemplate=hover,
             )
         )
     for k in (0, 1):
         pts = X[y == k]
-        fig.add_trace(
-            go.Scatter(
-                x=pts[:, 0],
-                y=pts[:, 1],
-                mode="markers",
-                name=f"class {k}",
-                marker=dict(
-                    color=CLASS_COLORS[k],
-                    symbol=MARKERS[k],
-                    size=7,
-                    line=dict(width=1, color="white" if k == 0 else CLASS_COLORS[k]),
-                ),
-                hovertemplate=f"class {k}<br>{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<extra></extra>",
-            )
+        marker = dict(
+            color=CLASS_COLORS[k],
+            symbol=MARKERS[k],
+            size=7,
+            line=dict(width=1, color="white" if k == 0 else CLASS_COLORS[k]),
+        )
+        hover = f"class {k}<br>{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<extra></extra>"
+        traces.append(
+            go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=f"class {k}", marker=marker, hovertemplate=hover)
         )
     if w is not None and b is not None:
-        fig.add_trace(boundary_trace(u, v, w, b, "w·x + b = 0", BOUNDARY))
-    fig.update_xaxes(range=[u[0], u[-1]], title_text=names[0], constrain="domain")
-    fig.update_yaxes(range=[v[0], v[-1]], title_text=names[1], scaleanchor="x", scaleratio=1)
-    fig = layout(fig, 480, title=title)
-    fig.update_layout(legend=dict(orientation="h", y=-0.15, x=0))
-    return fig
+        traces.append(boundary_trace(u, v, w, b, "w·x + b = 0", BOUNDARY))
+    return figure(
+        traces,
+        480,
+        title=title,
+        legend=dict(orientation="h", y=-0.15, x=0),
+        xaxis=dict(range=[u[0], u[-1]], title=dict(text=names[0]), constrain="domain"),
+        yaxis=dict(range=[v[0], v[-1]], title=dict(text=names[1]), scaleanchor="x", scaleratio=1),
+    )
 
 
 def boundary_trace(

@@ -34,6 +34,9 @@ def domains(page: str) -> dict:
         for w in at.number_input:
             if w.key:
                 dom["params"][w.key] = st.integers(int(w.min), int(w.max)).map(str)
+        for w in at.button_group:
+            if w.key and w.options:
+                dom["params"][w.key] = st.lists(st.sampled_from(list(w.options)), unique=True, max_size=len(w.options))
         for w in at.text_input:
             if w.key:
                 dom["params"][w.key] = st.text(max_size=80)

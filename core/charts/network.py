@@ -1,0 +1,233 @@
+"""The playground's views: the network as a graph of small heatmaps, and the confusion matrix."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from core.charts.style import CLASS_COLORS, figure
+
+_NEG, _MID, _POS = (np.array(c, float) for c in ((230, 159, 0), (242, 242, 242), (0, 114, 178)))  # orange/grey/blue
+
+
+def heat_png(values: np.ndarray) -> str:
+    """A (n, n) map as a PNG data URI: orange for negative, blue for positive, scaled by the largest |value|."""
+    t = values / (np.abs(values).max() + 1e-12)  # (n, n) in [-1, 1]
+    t = t[::-1, :, None]  # image rows run top-down; the plane's y runs bottom-up
+    rgb = np.where(t < 0, _MID + (-t) * (_NEG - _MID), _MID + t * (_POS - _MID))
+    buf = io.BytesIO()
+    Image.fromarray(rgb.astype(np.uint8)).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def node_positions(sizes: tuple[int, ...]) -> list[list[tuple[float, float]]]:
+    """Centre of every unit: layer l at x = l, its units spread evenly around y = 0 (top to bottom)."""
+    return [[(float(layer), (n - 1) / 2 - i) for i in range(n)] for layer, n in enumerate(sizes)]
+
+
+def network_figure(
+    sizes: tuple[int, ...], W: list[np.ndarray], maps: list[np.ndarray], labels: list[list[str]], grid_n: int
+) -> go.Figure:
+    """Units as heatmaps of what they respond to over the input plane; edges coloured by sign, width by |w|."""
+    pos = node_positions(sizes)
+    wmax = max((float(np.abs(w).max()) for w in W), default=1.0) or 1.0
+    # Shapes and images go in as two lists: add_shape/add_layout_image per edge would cost ~1 ms each.
+    shapes, images, hx, hy, htext, nx, ny, ntext = [], [], [], [], [], [], [], []
+    for layer, w in enumerate(W):
+        for i, (x0, y0) in enumerate(pos[layer]):
+            for j, (x1, y1) in enumerate(pos[layer + 1]):
+                wij = float(w[i, j])
+                width = 0.5 + 5 * abs(wij) / wmax
+                shapes.append(
+                    dict(
+                        type="line",
+                        x0=x0 + 0.24,
+                        y0=y0,
+                        x1=x1 - 0.24,
+                        y1=y1,
+                        layer="below",
+                        line=dict(color=CLASS_COLORS[wij > 0], width=width),
+                    )
+                )
+                hx.append((x0 + x1) / 2)
+                hy.append((y0 + y1) / 2)
+                htext.append(f"{labels[layer][i]} → {labels[layer + 1][j]}<br>w = {wij:+.3f}")
+    for layer, units in enumerate(pos):
+        for i, (x, y) in enumerate(units):
+            unit_map = maps[layer][:, i].reshape(grid_n, grid_n)
+            images.append(
+                dict(
+                    source=heat_png(unit_map),
+                    x=x,
+                    y=y,
+                    xref="x",
+                    yref="y",
+                    sizex=0.46,
+                    sizey=0.46,
+                    xanchor="center",
+                    yanchor="middle",
+                    sizing="stretch",
+                    layer="above",
+                )
+            )
+            nx.append(x)
+            ny.append(y)
+            ntext.append(f"{labels[layer][i]}<br>range {unit_map.min():+.2f} … {unit_map.max():+.2f}")
+    edges = go.Scatter(
+        x=hx, y=hy, mode="markers", marker=dict(size=10, opacity=0), hovertext=htext, hoverinfo="text", showlegend=False
+    )
+    units = go.Scatter(
+        x=nx,
+        y=ny,
+        mode="markers",
+        hovertext=ntext,
+        hoverinfo="text",
+        showlegend=False,
+        marker=dict(size=60, symbol="square", color="rgba(0,0,0,0)", line=dict(color="#888888", width=1)),
+    )
+    top = max(sizes) / 2
+    names = ["inputs"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
+    notes = [
+        dict(x=layer, y=top, text=name, showarrow=False, yanchor="bottom", font=dict(size=13))
+        for layer, name in enumerate(names)
+    ]
+    return figure(
+        [edges, units],
+        max(300, 95 * max(sizes) + 60),
+        margin=dict(l=5, r=5, t=30, b=5),
+        shapes=shapes,
+        images=images,
+        annotations=notes,
+        xaxis=dict(visible=False, range=[-0.35, len(sizes) - 0.65]),
+        yaxis=dict(visible=False, range=[-top, top], scaleanchor="x", scaleratio=1),
+    )
+
+
+def confusion_figure(matrix: np.ndarray, names: list[str]) -> go.Figure:
+    """Rows: true class; columns: predicted class; counts in the cells."""
+    cells = go.Heatmap(
+        z=matrix,
+        x=names,
+        y=names,
+        colorscale="Blues",
+        showscale=False,
+        text=matrix,
+        texttemplate="%{text}",
+        hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
+    )
+    return figure(
+        [cells],
+        90 + 45 * len(names),
+        margin=dict(l=10, r=10, t=50, b=10),
+        xaxis=dict(title=dict(text="predicted"), side="top"),
+        yaxis=dict(title=dict(text="true"), autorange="reversed"),
+    )
+
+
+CLASS_SCALE = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00")  # Okabe-Ito, one per class
+SYMBOLS = ("circle", "x", "diamond", "triangle-up", "square")
+
+
+def output_figure(
+    task: str,
+    u: np.ndarray,
+    v: np.ndarray,
+    out: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    Xt: np.ndarray | None = None,
+    yt: np.ndarray | None = None,
+    discretize: bool = False,
+) -> go.Figure:
+    """The output over the plane (probability, winning class or value) with train points and, if given, test points."""
+    n = len(u)
+    if task == "binary":
+        z = out[:, 0].reshape(n, n)
+        heat = go.Heatmap(
+            x=u,
+            y=v,
+            z=(z >= 0.5).astype(float) if discretize else z,
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, CLASS_SCALE[0]], [0.5, "#F2F2F2"], [1, CLASS_SCALE[1]]],
+            opacity=0.75,
+            colorbar=dict(title="p", thickness=12, len=0.8),
+        )
+    elif task == "multiclass":
+        k = out.shape[1]
+        z = out.argmax(axis=1).reshape(n, n) + 0.5  # the winning class, centred in its colour band
+        steps = [[c / k, CLASS_SCALE[c]] for c in range(k)] + [[(c + 1) / k, CLASS_SCALE[c]] for c in range(k)]
+        heat = go.Heatmap(
+            x=u,
+            y=v,
+            z=z,
+            zmin=0,
+            zmax=k,
+            showscale=False,
+            opacity=0.65,
+            colorscale=sorted(steps, key=lambda s: s[0]),
+            hoverinfo="skip",
+        )
+    else:
+        z = out[:, 0].reshape(n, n)
+        lim = max(float(np.abs(z).max()), float(np.abs(y).max()), 1e-9)
+        heat = go.Heatmap(
+            x=u,
+            y=v,
+            z=np.sign(z) if discretize else z,
+            zmin=-lim,
+            zmax=lim,
+            colorscale=[[0, CLASS_SCALE[0]], [0.5, "#F2F2F2"], [1, CLASS_SCALE[1]]],
+            opacity=0.75,
+            colorbar=dict(title="ŷ", thickness=12, len=0.8),
+        )
+    traces = [heat]
+    for pts, lab, test in ((X, y, False), (Xt, yt, True)):
+        if pts is None:
+            continue
+        if task == "regression":
+            traces.append(
+                go.Scatter(
+                    x=pts[:, 0],
+                    y=pts[:, 1],
+                    mode="markers",
+                    name="test" if test else "train",
+                    marker=dict(
+                        color=lab,
+                        colorscale=[[0, CLASS_SCALE[0]], [0.5, "#F2F2F2"], [1, CLASS_SCALE[1]]],
+                        cmin=-lim,
+                        cmax=lim,
+                        size=7,
+                        symbol="diamond" if test else "circle",
+                        line=dict(width=1.5 if test else 0.8, color="#222222"),
+                    ),
+                )
+            )
+            continue
+        for c in np.unique(lab):
+            m = lab == c
+            traces.append(
+                go.Scatter(
+                    x=pts[m, 0],
+                    y=pts[m, 1],
+                    mode="markers",
+                    name=f"{'test' if test else 'train'} class {c}",
+                    marker=dict(
+                        color="rgba(0,0,0,0)" if test else CLASS_SCALE[c],
+                        size=8 if test else 7,
+                        symbol=SYMBOLS[c] + ("-open" if test else ""),
+                        line=dict(width=2 if test else 0.8, color=CLASS_SCALE[c] if test else "white"),
+                    ),
+                )
+            )
+    return figure(
+        traces,
+        440,
+        legend=dict(orientation="h", y=-0.18, x=0),
+        xaxis=dict(range=[u[0], u[-1]], title=dict(text="x1"), constrain="domain"),
+        yaxis=dict(range=[v[0], v[-1]], title=dict(text="x2"), scaleanchor="x", scaleratio=1),
+    )

@@ -29,6 +29,6 @@ def test_torch_is_pinned_exactly():
 def test_bench_smoke_writes_its_report(tmp_path):
     from bench.run import main
 
-    main(["--warm-runs", "1", "--pages", "pages/home.py", "--out", str(tmp_path)])
+    main(["--warm-runs", "1", "--pages", "pages/home.py", "--out", str(tmp_path), "--epochs", "3"])
     report = (tmp_path / "results.md").read_text()
-    assert "| pages/home.py |" in report and (tmp_path / "results.json").exists()
+    assert "| pages/home.py |" in report and "naive torch loop" in report and (tmp_path / "results.json").exists()

@@ -11,7 +11,7 @@ from pages.course import available
 from tests.conftest import open_page
 
 PAGES = [t.file for topics in available().values() for t in topics]
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))  # per page; CI default keeps the suite short
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))  # per page; CI default keeps the suite short
 GARBAGE = st.sampled_from(["", "abc", "nan", "inf", "-1e308", "1e308", "🙂", "<script>", "0x10", " ", "None", "9" * 40])
 _DOMAINS: dict[str, dict] = {}
 

@@ -21,6 +21,8 @@ class Activation:
     latex: str
     dlatex: str
     out_range: str
+    since: str = ""  # when it entered common use, for the history note
+    role: str = ""  # where practitioners put it today
 
 
 def _sigmoid(z):
@@ -53,6 +55,8 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\sigma(z) = \frac{1}{1 + e^{-z}}",
             r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))",
             "(0, 1)",
+            "1986–2010: hidden layers in the backpropagation era",
+            "output of a binary classifier (a probability); gates in LSTMs",
         ),
         Activation(
             "tanh",
@@ -62,6 +66,8 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\tanh(z) = \frac{e^{2z} - 1}{e^{2z} + 1}",
             r"\tanh'(z) = 1 - \tanh^2(z)",
             "(-1, 1)",
+            "1986–2010: hidden layers, preferred to σ for being zero-centred",
+            "state of recurrent networks (RNN, LSTM)",
         ),
         Activation(
             "relu",
@@ -69,8 +75,10 @@ ACTIVATIONS: dict[str, Activation] = {
             torch.relu,
             lambda z: (z > 0).to(z.dtype),
             r"\mathrm{ReLU}(z) = \max(0, z)",
-            r"\mathrm{ReLU}'(z) = [z > 0]",
+            r"\mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
             "[0, ∞)",
+            "2010 (Nair & Hinton; Glorot et al. 2011; AlexNet 2012)",
+            "hidden layers: the default choice",
         ),
         Activation(
             "leaky_relu",
@@ -78,8 +86,10 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda z: torch.where(z > 0, z, LEAK * z),
             lambda z: torch.where(z > 0, torch.ones_like(z), torch.full_like(z, LEAK)),
             rf"\mathrm{{LReLU}}(z) = \max({LEAK}z, z)",
-            rf"\mathrm{{LReLU}}'(z) = 1 \text{{ if }} z > 0 \text{{ else }} {LEAK}",
+            rf"\mathrm{{LReLU}}'(z) = \begin{{cases}} 1 & z > 0 \\ {LEAK} & z \le 0 \end{{cases}}",
             "(-∞, ∞)",
+            "2013 (Maas, Hannun & Ng)",
+            "hidden layers, when too many ReLUs die",
         ),
         Activation(
             "softplus",
@@ -89,15 +99,19 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\mathrm{softplus}(z) = \log(1 + e^{z})",
             r"\mathrm{softplus}'(z) = \sigma(z)",
             "(0, ∞)",
+            "2001 (Dugas et al.); a smooth ReLU",
+            "outputs that must be positive (a rate, a variance)",
         ),
         Activation(
             "elu",
             "ELU",
             torch.nn.functional.elu,
             lambda z: torch.where(z > 0, torch.ones_like(z), torch.exp(z)),
-            r"\mathrm{ELU}(z) = z \text{ if } z > 0 \text{ else } e^{z} - 1",
-            r"\mathrm{ELU}'(z) = 1 \text{ if } z > 0 \text{ else } e^{z}",
+            r"\mathrm{ELU}(z) = \begin{cases} z & z > 0 \\ e^{z} - 1 & z \le 0 \end{cases}",
+            r"\mathrm{ELU}'(z) = \begin{cases} 1 & z > 0 \\ e^{z} & z \le 0 \end{cases}",
             "(-1, ∞)",
+            "2015 (Clevert, Unterthiner & Hochreiter)",
+            "hidden layers; its negative side pulls the mean output towards 0",
         ),
         Activation(
             "gelu",
@@ -107,19 +121,64 @@ ACTIVATIONS: dict[str, Activation] = {
             r"\mathrm{GELU}(z) = z\,\Phi(z)",
             r"\mathrm{GELU}'(z) = \Phi(z) + z\,\varphi(z)",
             "(≈-0.17, ∞)",
+            "2016 (Hendrycks & Gimpel)",
+            "hidden layers of transformers (BERT, GPT)",
         ),
-        Activation("identity", "Identity (linear)", lambda z: z, torch.ones_like, r"g(z) = z", r"g'(z) = 1", "(-∞, ∞)"),
+        Activation(
+            "identity",
+            "Identity (linear)",
+            lambda z: z,
+            torch.ones_like,
+            r"g(z) = z",
+            r"g'(z) = 1",
+            "(-∞, ∞)",
+            "from the start: the 'no activation' choice",
+            "output of a regression",
+        ),
         Activation(
             "step",
             "Step",
             lambda z: (z >= 0).to(z.dtype),
             torch.zeros_like,
-            r"g(z) = [z \ge 0]",
-            r"g'(z) = 0 \;(z \ne 0)",
+            r"g(z) = \begin{cases} 1 & z \ge 0 \\ 0 & z < 0 \end{cases}",
+            r"g'(z) = 0 \quad (z \ne 0)",
             "{0, 1}",
+            "1943–1960s: McCulloch–Pitts neurons, Rosenblatt's perceptron",
+            "history: g' = 0, so gradient descent cannot train it",
         ),
     )
 }
+
+
+FLAT = 0.01  # g'(z) below this counts as flat: a gradient passing through shrinks at least 100-fold
+
+
+def flat_regions(act: Activation, eps: float = FLAT, lo: float = -10.0, hi: float = 10.0) -> list[tuple[float, float]]:
+    """The intervals of [lo, hi] where |g'(z)| < eps: where the unit passes almost no gradient back."""
+    z = torch.linspace(lo, hi, 20_001, dtype=torch.float64)  # steps of 0.001
+    flat = (act.dg(z).abs() < eps).tolist()
+    edges = [i for i in range(1, len(flat)) if flat[i] != flat[i - 1]]
+    # An interval ends halfway between its last flat point and the next one, so edges are exact to 0.0005.
+    cuts = [lo] + [float(z[i - 1] + z[i]) / 2 for i in edges] + [hi]
+    return [(a, b) for a, b, f in zip(cuts[:-1], cuts[1:], [flat[0]] + [flat[i] for i in edges], strict=True) if f]
+
+
+def describe_flat(regions: list[tuple[float, float]], lo: float = -10.0, hi: float = 10.0) -> str:
+    """Flat regions in words, e.g. 'z < −4.58 and z > 4.58'; the window's ends stand for ±∞."""
+    if not regions:
+        return "nowhere"
+    if regions[0] == (lo, hi):
+        return "everywhere"
+    num = lambda t: f"{round(t, 2) + 0.0:.2f}".rstrip("0").rstrip(".").replace("-", "−")  # + 0.0: no −0
+    parts = [
+        f"z < {num(b)}" if a == lo else f"z > {num(a)}" if b == hi else f"{num(a)} < z < {num(b)}" for a, b in regions
+    ]
+    return " and ".join(parts)
+
+
+def max_slope(act: Activation, lo: float = -10.0, hi: float = 10.0) -> float:
+    """The largest g'(z) on [lo, hi]: at most 1/4 for the sigmoid, the root of the vanishing gradient."""
+    return float(act.dg(torch.linspace(lo, hi, 20_001, dtype=torch.float64)).max())
 
 
 def get(name: str) -> Activation:

@@ -1,6 +1,7 @@
 """The frame: page config, navigation in lecture order, and the shared sidebar. No topic logic lives here."""
 
 import streamlit as st
+import torch
 
 from core.device import pick_device
 from pages import ui
@@ -15,6 +16,15 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
 
+
+@st.cache_resource(show_spinner=False)
+def warm_torch() -> bool:
+    """Pay torch.optim's lazy imports (seconds on a busy machine) once per server, not in a student's first run."""
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    return True
+
+
+warm_torch()
 home = st.Page("pages/home.py", title="Course map", icon="🏠", url_path="home", default=True)
 sections = {"Home": [home]}
 for section, topics in available().items():

@@ -224,12 +224,14 @@ class NetTrainer:
             "W": [w.clone() for w in self.net.W],
             "b": [b.clone() for b in self.net.b],
             "opt": copy.deepcopy(self.opt.state_dict()),
+            "gen": self.gen.get_state(),  # so a rewound run replays the same batch order
         }
 
     def load(self, state: dict) -> None:
         for p, saved in zip(self.net.params, [*state["W"], *state["b"]], strict=True):
             p.copy_(saved)
         self.opt.load_state_dict(copy.deepcopy(state["opt"]))
+        self.gen.set_state(state["gen"])
 
     def predict_grid(self, G: np.ndarray) -> list[np.ndarray]:
         """Every layer's activations over grid points (M, 2) in one batched pass: [(M, n_l) for each layer]."""

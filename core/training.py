@@ -48,9 +48,9 @@ class Run:
         limit = self.max_steps - self.steps if n is None else min(n, self.max_steps - self.steps)
         taken = 0
         while taken < limit and not self.done:
+            if taken and time.perf_counter() > deadline:  # checked every step: one step may be a whole epoch
+                break
             if taken % 32 == 0:
-                if time.perf_counter() > deadline:
-                    break
                 self._good = (self.steps, self.model.state())
             loss, gnorm = self.model.step()
             if (

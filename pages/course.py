@@ -50,7 +50,7 @@ SECTIONS: dict[str, list[Topic]] = {
             "pages/gradient_descent.py",
             "Gradient descent",
             "⛰️",
-            "gradient-descent",
+            "gradient_descent",
             "Do the lecture's descent by hand and feel what the learning rate does.",
             20,
         ),

@@ -178,11 +178,11 @@ with c1:
     )
 with c2:
     lr = ui.choice_slider(
-        "Learning rate α", LRS, 3.0, key="lr", help="Step size. Changing it takes effect at once, without a reset."
+        "Learning rate α", LRS, 3.0, key="fit_lr", help="Step size. Changing it takes effect at once, without a reset."
     )
 with c3:
     speed = ui.choice_slider(
-        "Steps per frame", SPEEDS, 20, key="speed", help="How many gradient steps each redraw shows while playing."
+        "Steps per frame", SPEEDS, 20, key="fit_speed", help="How many gradient steps each redraw shows while playing."
     )
 model = neuron.MODELS[model_key]
 signature = (model_key, ds.name, noise, ui.seed(), hash(upload), w1, w2, b)

@@ -23,15 +23,14 @@ html { font-size: 21px; }
 def _hand_over_to_frame() -> None:
     """Run pages only inside app.py's frame.
 
-    Streamlit treats an app with a pages/ folder as a legacy multipage app until the first
-    st.navigation call, so a server's very first visitor to /neuron would get the page without the frame.
+    Streamlit treats an app with a pages/ folder as a legacy multipage app until the first st.navigation
+    call, so a fresh server's first visitor to /neuron gets that page without the frame. The page then
+    flips the flag and reruns, which goes through app.py. (Done here, not at import: a rerun raised while
+    a module is being imported leaves the import half done.)
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-_hand_over_to_frame()
 
 
 def _url_value(key: str) -> str | None:
@@ -173,6 +172,7 @@ def apply_presenter_mode() -> None:
 
 def header(title: str, promise: str) -> None:
     """Page anatomy step 1: the title and what the student will be able to do."""
+    _hand_over_to_frame()
     st.title(title)
     st.markdown(f"**After this page you can** {promise}")
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pages.course import available
-from tests.browser.conftest import settle, shoot
+from tests.browser.conftest import settle, shoot, start_server
 
 pytestmark = pytest.mark.browser
 TOPICS = [t for topics in available().values() for t in topics]
@@ -59,7 +59,7 @@ def test_a_broken_link_warns_and_the_page_still_works(page, server):
 
 
 def test_play_trains_and_pause_stops(page, server):
-    page.goto(f"{server}/neuron?speed=5&lr=0.3")
+    page.goto(f"{server}/neuron?fit_speed=5&fit_lr=0.3")
     settle(page, "Fit it")
     page.get_by_role("button", name="▶ Play").click()
     step = page.get_by_test_id("stMetric").filter(has_text="Step").get_by_test_id("stMetricValue")
@@ -96,3 +96,13 @@ def test_dark_theme_screenshot(browser, server, scheme):
     pg.wait_for_timeout(1500)
     shoot(pg, f"neuron-{scheme}")
     ctx.close()
+
+
+def test_a_fresh_servers_first_visitor_can_follow_a_deep_link(page):
+    """Streamlit starts an app with a pages/ folder in legacy mode; the first deep link must still get the frame."""
+    with start_server() as url:
+        page.goto(f"{url}/gradient_descent?x0=5")
+        settle(page, "The lecture's exercise, step by step")
+        expect(page.get_by_role("spinbutton", name="Seed")).to_have_value("1")
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_text("Page not found")).to_have_count(0)

@@ -190,9 +190,9 @@ def test_three_d_view_draws_a_surface():
 
 
 def test_the_neuron_pages_learning_rate_does_not_leak_in():
-    """Both pages bind the URL key lr; switching pages must not carry one page's value into the other."""
+    """Switching from the neuron page's learning rate to this page must not carry its value over."""
     at = open_page("pages/neuron.py")
-    at.select_slider(key="lr").set_value(30.0).run()
+    at.select_slider(key="fit_lr").set_value(30.0).run()
     at.switch_page(PAGE).run()
     no_errors(at)
     assert at.number_input(key="lr").value == 0.1

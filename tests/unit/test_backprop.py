@@ -3,6 +3,7 @@
 # ruff: noqa: E741  (l is the lecture's layer index, as in z^(l))
 
 import re
+import zlib
 
 import numpy as np
 import pytest
@@ -54,7 +55,7 @@ def torch_nodes(net: bp.Net, x, y) -> dict[str, tuple[float, float]]:
 @pytest.mark.parametrize("loss", list(bp.LOSSES))
 @pytest.mark.parametrize("act", list(ACTIVATIONS))
 def test_hand_gradients_equal_autograd_and_finite_differences(act, loss):
-    rng = np.random.default_rng(hash((act, loss)) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(f"{act}-{loss}".encode()))  # hash() of a str changes per process
     for hidden in ARCHS:
         net, x, y = random_case(rng, hidden, act, loss)
         fwd = bp.forward(net, x, y)

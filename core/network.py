@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from core import fastnet
 from core.activations import ACTIVATIONS
 
 # Input features as in TensorFlow Playground: name -> (LaTeX, function of x1, x2).
@@ -133,7 +134,11 @@ def penalty(kind: str, lam: float, W: list[torch.Tensor]) -> tuple[float, list[t
 
 
 class NetTrainer:
-    """Mini-batch training of an MLP: one step() is one epoch; torch.optim applies the hand-computed gradients."""
+    """Mini-batch training of an MLP: one step() is one epoch; torch.optim applies the hand-computed gradients.
+
+    With fast=True (the default where it applies) the same epoch runs fused in core/fastnet.py: numpy on one flat
+    weight buffer that net.W and net.b are views of. Subclasses that override gradients() take this loop.
+    """
 
     def __init__(
         self,
@@ -149,6 +154,7 @@ class NetTrainer:
         lam: float = 0.0,
         dtype=torch.float32,
         device="cpu",
+        fast: bool | None = None,
     ):
         self.cfg, self.reg, self.lam, self.batch_size = cfg, reg, float(lam), int(batch_size)
         self.net = MLP(cfg, dtype, device)
@@ -159,7 +165,21 @@ class NetTrainer:
         self.yt = torch.as_tensor(np.asarray(y_test), dtype=ydt, device=device)
         self.gen = torch.Generator().manual_seed(cfg.seed + 1)  # the shuffling order is part of the seed
         self.optimizer = optimizer
-        self.opt = make_optimizer(optimizer, self.net.params, lr)
+        if fast is None:
+            fast = type(self).gradients is NetTrainer.gradients and fastnet.supports(cfg.activations, device)
+        self.fast: fastnet.FastNet | None = None
+        if fast:
+            if optimizer not in OPTIMIZERS:
+                raise ValueError(f"Unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}.")
+            self.fast = fastnet.FastNet(
+                cfg.sizes, cfg.activations, cfg.task, self.net.W, self.net.b, self.X.numpy(), self.y.numpy(),
+                self.Xt.numpy(), self.yt.numpy(), self.batch_size, optimizer, lr, self.reg, self.lam,
+                self.X.numpy().dtype,
+            )  # fmt: skip
+            self.net.W, self.net.b = self.fast.tensors()  # the same memory: the page reads what the engine writes
+            self.opt = self.fast.opt
+        else:
+            self.opt = make_optimizer(optimizer, self.net.params, lr)
 
     @property
     def lr(self) -> float:
@@ -181,6 +201,8 @@ class NetTrainer:
 
     def step(self) -> tuple[float, float]:
         order = torch.randperm(len(self.y), generator=self.gen)
+        if self.fast is not None:
+            return self.fast.epoch(order.numpy())  # this same loop, fused; tests hold the two to each other
         total = 0.0
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
@@ -207,6 +229,8 @@ class NetTrainer:
         return float(loss), acc
 
     def metrics(self) -> dict:
+        if self.fast is not None:
+            return self.fast.metrics()
         train_loss, train_acc = self.evaluate(self.X, self.y)
         test_loss, test_acc = self.evaluate(self.Xt, self.yt)
         return {"train_loss": train_loss, "test_loss": test_loss, "train_acc": train_acc, "test_acc": test_acc}
@@ -223,7 +247,7 @@ class NetTrainer:
         return {
             "W": [w.clone() for w in self.net.W],
             "b": [b.clone() for b in self.net.b],
-            "opt": copy.deepcopy(self.opt.state_dict()),
+            "opt": copy.deepcopy(self.opt.state_dict()),  # torch.optim's or FastOptimizer's
             "gen": self.gen.get_state(),  # so a rewound run replays the same batch order
         }
 

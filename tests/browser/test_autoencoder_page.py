@@ -55,7 +55,7 @@ def test_a_new_latent_size_trains_live_to_the_target(page, server):
     page.goto(f"{server}/autoencoder?ae_k=3&ae_epochs=20")
     page.get_by_text("Train it and watch the codes organise").wait_for(timeout=60_000)  # no settle: it is training
     epoch = page.get_by_test_id("stMetric").filter(has_text="Epoch").get_by_test_id("stMetricValue")
-    expect(epoch).to_have_text("20", timeout=60_000)  # it trained itself live and stopped at the target
+    expect(epoch).to_have_text("20", timeout=150_000)  # it trained itself live and stopped at the target
     expect(page.get_by_text("Trained for 20 epochs")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("The map needs a 2-D code")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)

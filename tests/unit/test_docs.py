@@ -24,11 +24,3 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_torch_is_pinned_exactly():
     assert "torch==2.13.0" in (ROOT / "requirements.txt").read_text().splitlines()
-
-
-def test_bench_smoke_writes_its_report(tmp_path):
-    from bench.run import main
-
-    main(["--warm-runs", "1", "--pages", "pages/home.py", "--out", str(tmp_path), "--epochs", "3"])
-    report = (tmp_path / "results.md").read_text()
-    assert "| pages/home.py |" in report and "naive torch loop" in report and (tmp_path / "results.json").exists()

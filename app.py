@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from core.device import pick_device
-from pages import ui
+from pages import share, ui
 from pages.course import available
 
 # A projector link (?present=true) opens with the sidebar folded away, before any widget exists.
@@ -15,6 +15,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
+share.apply_settings()  # a loaded settings file sets the controls before any of them exists
 
 
 @st.cache_resource(show_spinner=False)
@@ -42,8 +43,11 @@ with st.sidebar:
         "Same seed, same pictures: share the link and others see exactly what you see.",
     )
     ui.toggle("Presenter mode", key="present", value=False, help="Larger type and fewer controls, for a projector.")
+    ui.toggle("Lock the controls", key="lock", value=False, help="Hide the page's inputs: the view stays as linked.")
     device = pick_device()
     st.caption(f"Device: **{device.device.type.upper()}** — {device.reason}")
 
 ui.apply_presenter_mode()
+share_slot = st.container()  # the share bar, filled below once the page is drawn
 page.run()
+share.bar(share_slot, page)

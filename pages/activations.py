@@ -8,7 +8,7 @@ from core import approximation, data, depth, linearity, neuron
 from core.activations import ACTIVATIONS, describe_flat, flat_regions, max_slope
 from core.charts import activations as charts
 from core.charts import style
-from pages import ui
+from pages import share, ui, walkthrough
 
 NAMES = {k: a.label for k, a in ACTIVATIONS.items()}
 NOTES = {"gelu": "Φ, φ: the normal CDF and density; the slope crosses 0 at the dip.", "relu": "At 0 we take g′ = 0."}
@@ -70,6 +70,7 @@ ui.header(
     "say why a network needs a non-linearity, what it lets the network draw, what it costs the gradients, "
     "and pick the right one for a hidden or an output layer.",
 )
+walkthrough.show("activations")
 st.markdown("Every unit computes *z* = **w**ᵀ**x** + *b*, then passes it through an **activation function** *g*:")
 st.latex(r"a = g(z)")
 
@@ -91,6 +92,10 @@ if len(picked) > 3:
     st.caption(f"Showing the first three: {', '.join(NAMES[n] for n in picked[:3])}.")
 if picked:
     st.plotly_chart(compare(picked[:3]), key="act_compare")
+    share.chart_text(
+        f"{', '.join(NAMES[n] for n in picked[:3])} on the same axes: each activation g(z) and its slope g′(z) "
+        "against z, to compare where they saturate and how steep they are."
+    )
 else:
     st.info("Pick one to three activations above to overlay them.")
 
@@ -149,7 +154,7 @@ if target == "points":
     text = st.text_input(KNOTS, approximation.DEFAULT_KNOTS, 200, "act_knots", bind="query-params", help=KNOTS_HELP)
     knots, problem = approximation.read_knots(text)
     if problem:
-        st.warning(f"Those points cannot be used: {problem}. Using the default points instead.", icon="⚠️")
+        st.warning(f"Those points cannot be used: {ui.plain(problem)}. Using the default points instead.", icon="⚠️")
 st.latex(approximation.TARGETS[target].latex)
 show_parts = ui.toggle("Show each unit's contribution", "act_parts", True, help="Thin green lines; they sum to ŷ.")
 fit, fit_fig, err_fig = approximation_view(target, ua_g, units, ui.seed(), knots, show_parts)

@@ -10,7 +10,7 @@ from core.activations import ACTIVATIONS
 from core.charts import autoencoder as aec
 from core.device import pick_device
 from core.training import Run
-from pages import ui
+from pages import share, ui, walkthrough
 
 HIDDEN = {"none": (), "32": (32,), "64": (64,), "128": (128,), "64-32": (64, 32), "128-64": (128, 64)}
 SHAPES = {k: " → ".join(["64", *map(str, h), "k"]) for k, h in HIDDEN.items()}
@@ -79,6 +79,7 @@ ui.header(
     "train a network to squeeze real handwritten digits into two numbers and back, read the map it learns, "
     "and use what it learned when only a few labels exist.",
 )
+walkthrough.show("autoencoder")
 seed = ui.seed()
 D = digits(seed)
 
@@ -164,6 +165,11 @@ def live() -> None:
     fig = memo("scatter", (*version(), i), lambda: aec.latent_figure(P, D.y, axis, title, i))
     left.plotly_chart(
         fig, key="ae_scatter", on_select=lambda: picked("ae_scatter", "ae_image"), selection_mode="points"
+    )
+    share.chart_text(
+        f"Each of the 1,797 digit images as a point at its code z after {run.steps} epochs, coloured by the digit "
+        f"it shows; image #{i} is marked.",
+        left,
     )
     curve = lambda: aec.training_figure(run.losses, fit.held_out, pca(seed, latent).J_train, latent)  # noqa: E731
     st.plotly_chart(memo("curve", version(), curve), key="ae_curve")

@@ -7,6 +7,7 @@ from core import backprop as bp
 from core.activations import ACTIVATIONS
 from core.charts import backprop as charts
 from pages import ui
+from pages import walkthrough as tour  # backprop.py has its own walkthrough(): the forward/backward walk
 
 LRS = [0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0]
 INITS = {"example": "Worked example", "random": "Random (seed)"}
@@ -43,6 +44,7 @@ ui.header(
     "compute the gradient of every weight of a small network with the chain rule, one multiplication at a time, "
     "and check each one against torch's autograd and a finite difference.",
 )
+tour.show("backprop")
 st.markdown("A network is a chain of simple functions. The slope of a chain is the product of the slopes of its links:")
 st.latex(r"y = u(v(x)) \;\Rightarrow\; \frac{dy}{dx} = \frac{du}{dv} \cdot \frac{dv}{dx}")
 st.markdown(
@@ -118,7 +120,7 @@ def walk() -> None:
         b[3].button("▶ Play", key="bp_play", on_click=go_to, args=(0 if k >= last else k, True), width="stretch")
     b[4].button("▶▶ Whole pass", key="bp_all", on_click=go_to, args=(last,), width="stretch")
     step = p.steps[k]
-    st.plotly_chart(charts.graph_figure(p, k), key="bp_graph", config={"displayModeBar": False})
+    st.plotly_chart(charts.graph_figure(p, k), key="bp_graph", config={"modeBarButtons": [["toImage"]]})
     st.caption(
         "In blue: what this step computes. Above each node: its value in the forward pass (over a z, its bias b). "
         "On each edge: the weight. In orange, once the backward pass reaches them: the gradients ∂J/∂(node) and "

@@ -10,7 +10,7 @@ from core import dropout as do
 from core.charts import dropout as charts
 from core.charts import style
 from core.training import Run
-from pages import ui
+from pages import share, ui, walkthrough
 
 DATA_NAMES = {"moons": "Two moons", "circle": "Circle", "gauss": "Two gaussians", "xor": "Quadrants (XOR)"}
 MAX_STEPS, PASSES = 30, 30  # minibatch steps section 1 can show; train-mode passes in section 3
@@ -80,6 +80,7 @@ ui.header(
     "say what dropout does at each training step, why kept outputs are divided by p, how train and eval mode "
     "differ, and when dropout helps a network on data it has not seen.",
 )
+walkthrough.show("dropout")
 st.markdown(
     "At every training step each unit is **kept with probability p**, otherwise switched off (its output set to 0), "
     "and kept outputs are multiplied by **1/p**. Each step trains a different *thinned* network; at test time the "
@@ -238,6 +239,7 @@ def live() -> None:
         cache = key, charts.curves_figure(run.history, preset.epochs), charts.twin_planes(u, v, *P, split, titles), rows
         st.session_state["do_fit_view"] = cache
     st.plotly_chart(cache[1], key="do_curves")
+    share.chart_text(f"Training and test loss per epoch of the plain net and the dropout net, up to epoch {run.steps}.")
     st.plotly_chart(cache[2], key="do_planes")
     if run.status == "diverged":
         ui.run_message(run)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import descent, expression
 from core.charts import descent as charts
-from pages import ui
+from pages import share, ui, walkthrough
 from pages.ui import _as_number, _url_value, _warn
 
 LECTURE = {"f": "x^2", "x0": 9.0, "lr": 0.1, "steps": 3, "gd_schedule": "constant"}
@@ -86,6 +86,7 @@ ui.header(
     "do the lecture's descent by hand and check it, feel what the learning rate does, and watch five optimizers "
     "walk the same loss landscape.",
 )
+walkthrough.show("gradient_descent")
 st.latex(r"\theta \;\leftarrow\; \theta - \alpha\,\nabla J(\theta)")
 st.markdown(
     "The gradient ∇J points uphill — it generalises the derivative, the slope of the tangent line — so step the "
@@ -150,6 +151,7 @@ elif "oscillating" not in found:
 run, steps_fig = exercise(text, x0, lr, steps, schedule, (runs["good"][1].x[-1],) if runs else ())
 left, right = st.columns([3, 2])
 left.plotly_chart(steps_fig, key="gd_steps_chart")
+share.chart_text(f"The curve f(x) = {ui.plain(text)} and the descent's steps on it from x₀ = {x0:g}, α = {lr:g}.", left)
 with right:
     k = len(run.x_next)
     cols = {"xₜ": run.x[:k], "f(xₜ)": run.f[:k], "f′(xₜ)": run.df[:k], "αₜ": run.alpha, "xₜ₊₁": run.x_next}

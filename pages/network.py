@@ -7,7 +7,7 @@ from core.activations import ACTIVATIONS
 from core.charts import curves, style
 from core.charts import network as ncharts
 from core.training import Run
-from pages import ui
+from pages import share, ui, walkthrough
 
 DATA = {
     "circle": "Circle",
@@ -62,6 +62,7 @@ ui.header(
     "build a network layer by layer, watch every hidden unit learn its own feature, and see the decision "
     "boundary bend — everything TensorFlow Playground does, with the lecture's formulas.",
 )
+walkthrough.show("network")
 st.latex(
     r"z_i = w_{0,i} + \sum_j a_j\, w_{j,i}, \qquad a_i = g(z_i) \qquad\Longleftrightarrow\qquad "
     r"\mathbf{a}^{(l+1)} = g\big(\mathbf{a}^{(l)} W^{(l)} + \mathbf{b}^{(l)}\big)"
@@ -150,7 +151,7 @@ if not feats:
 if name == "upload" and upload is None:
     st.info("Choose a CSV file to train on it. Until then, the circle stands in.")
 try:
-    ds, notes = dataset(name if upload or name != "upload" else "circle", n, noise, k, ui.seed(), upload)
+    ds, notes = dataset(name if upload is not None or name != "upload" else "circle", n, noise, k, ui.seed(), upload)
 except ValueError as err:
     st.error(f"That file cannot be used: {err}")
     ds, notes = dataset("circle", n, noise, k, ui.seed(), None)
@@ -207,6 +208,10 @@ def live() -> None:
                 discretize,
             ),
             key="nn_out",
+        )
+        share.chart_text(
+            f"The network's {'prediction' if task == 'regression' else 'class'} over the input plane after "
+            f"{run.steps:,} epochs, with the training points{' and the test points' if show_test else ''} on top."
         )
     m = run.history[-1] if run.history else tr.metrics()
     cols = st.columns(5)

@@ -7,7 +7,7 @@ from core import data, neuron
 from core.charts import curves, plane, style
 from core.charts import neuron as ncharts
 from core.training import Run
-from pages import ui
+from pages import share, ui, walkthrough
 from pages.course import available
 
 DATA_NAMES = {
@@ -64,6 +64,7 @@ ui.header(
     "read a neuron's weights as a straight decision line, and fit them by gradient descent — which is "
     "exactly what logistic regression does.",
 )
+walkthrough.show("neuron")
 
 st.header("1 · From log-odds to a probability")
 st.markdown("Logistic regression assumes the **log-odds** of class 1 are a straight line in the input. Solve for *p*:")
@@ -127,7 +128,7 @@ with left:
 if name == "upload" and upload is None:
     st.info("Choose a CSV file to see it here. Until then, the two gaussians stand in.")
 try:
-    ds, notes = load(name if upload or name != "upload" else "gauss", noise, ui.seed(), upload)
+    ds, notes = load(name if upload is not None or name != "upload" else "gauss", noise, ui.seed(), upload)
 except ValueError as err:
     st.error(f"That file cannot be used: {err}")
     ds, notes = load("gauss", noise, ui.seed(), None)
@@ -140,6 +141,10 @@ sign = lambda t: "-" if t < 0 else "+"  # noqa: E731
 with right:
     st.latex(rf"z = {w1:.1f}\,x_1 {sign(w2)} {abs(w2):.1f}\,x_2 {sign(b)} {abs(b):.1f}")
     st.plotly_chart(plane.decision_figure(u, v, P, X, y, wv, b, discretize, ds.feature_names), key="neuron_map")
+    share.chart_text(
+        f"The plane of the two inputs, shaded by the neuron's output σ(z) (blue: class 1, orange: class 0), "
+        f"with its decision line z = 0 and the {len(y)} data points (circles: class 0, crosses: class 1)."
+    )
 m1, m2, m3 = st.columns(3)
 m1.metric("Accuracy", f"{neuron.accuracy(X, y, wv, b):.1%}", help="Share of points on their class's side of the line.")
 m2.metric("Cost J (cross-entropy)", f"{neuron.cost(LOGISTIC, X, y, wv, b):.4f}")

@@ -10,7 +10,7 @@ from core import overfitting as ov
 from core import regularization as reg
 from core import search
 from core.charts import overfitting as charts
-from pages import ui
+from pages import share, ui, walkthrough
 
 ES_LRS = (0.001, 0.003, 0.01, 0.03, 0.1)
 PENALTIES = {"L2": "L2 (ridge)", "L1": "L1 (lasso)", "EN": "Elastic net"}
@@ -44,6 +44,7 @@ ui.header(
     "tell an underfit from an overfit model by its training and validation error, and use capacity, early stopping, "
     "weight penalties, more data and a search over hyperparameters to land in between.",
 )
+walkthrough.show("overfitting")
 st.markdown(
     "A model is only useful on data it has **not** seen. So we hold data back: the model learns on a training set "
     "and is judged on a validation set. Here *y = sin(πx) + ε* with noise ε ~ N(0, σ²), and the error is the MSE:"
@@ -84,6 +85,9 @@ st.markdown(
 )
 left, right = st.columns(2)
 left.plotly_chart(view.figs[2], key="of_sweep")
+share.chart_text(
+    "Training and validation error against the hidden width (log scale), one curve each, with a dot per seed.", left
+)
 right.plotly_chart(view.figs[3], key="of_psweep")
 st.markdown(f"**Reading it.** {ov.reading(view.shape)} The dots are single seeds: their spread shows what is luck.")
 

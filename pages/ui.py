@@ -9,14 +9,31 @@ from typing import Any
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from core.training import Run
+from pages import share
 
 DEFAULT_SEED = 1
+MARKDOWN_SPECIAL = frozenset("\\`*_[]<>!~$|:")
 BIG_TYPE_CSS = """<style>
 html { font-size: 21px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
 [data-testid="stMetricValue"] { font-size: 2.4rem; }
+/* high contrast for a projector: no grey captions or labels, heavier text, a walkthrough that stands out */
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p { color: inherit; opacity: 1; font-weight: 600; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-weight: 500; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }  /* room for the share button under the header */
+.st-key-walkthrough details:not(details details) { border: 3px solid #0072B2; }
+.st-key-walkthrough details:not(details details) > summary p { font-size: 1.3rem; font-weight: 700; }
+</style>"""
+# ?lock=true: the page's own inputs disappear, so the view stays as the link set it. The walkthrough, the try-this
+# questions and buttons (play, step, reset) stay; the sidebar, where the lock is switched off, stays too.
+LOCK_CSS = """<style>
+[data-testid="stMain"] .stElementContainer:has(:is([data-testid="stSlider"], [data-testid="stSelectbox"],
+  [data-testid="stRadio"], [data-testid="stNumberInput"], [data-testid="stTextInput"], [data-testid="stCheckbox"],
+  [data-testid="stButtonGroup"], [data-testid="stFileUploader"], [data-testid="stMultiSelect"])):not(
+  .st-key-walkthrough *, [class*="st-key-try_"]) { display: none; }
 </style>"""
 
 
@@ -42,9 +59,30 @@ def _url_value(key: str) -> str | None:
 
 
 def _warn(key: str, raw: str, expected: str, default: Any) -> None:
+    """Say what was wrong with the link, and drop the value so the bound widget starts from its default."""
     st.warning(
-        f"The link set **{key}={raw[:40]}**, but {key} must be {expected}. Using the default, {default}.", icon="⚠️"
+        f"The link set `{key}={_shown(raw)}`, but {key} must be {expected}. Using the default, {default}.", icon="⚠️"
     )
+    _forget_link_value(key)
+
+
+def _shown(raw: str) -> str:
+    """A link value cut short for an inline code span, where markdown and HTML in it show as plain text."""
+    text = " ".join(raw.replace("`", "'").split()) if raw.strip() else repr(raw)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def plain(text: str) -> str:
+    """User text made safe inside markdown: links, images, HTML, emphasis and LaTeX show as the characters typed."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in text)
+
+
+def _forget_link_value(key: str) -> None:
+    """Drop a link value before the bound widget parses it: Streamlit's own parse raises on some (int(inf) for
+    ?seed=inf) outside its try. The widget seeds from the initial query parameters, which have no public setter."""
+    with get_session_state().query_params() as qp:
+        qp._initial_query_params.pop(key, None)
+        qp.remove_param(key)  # the address bar too, so a copied link is clean
 
 
 def _as_number(raw: str, integer: bool) -> float | None:
@@ -164,10 +202,16 @@ def presenting() -> bool:
     return bool(st.session_state.get("present", False))
 
 
+def locked() -> bool:
+    return bool(st.session_state.get("lock", False))
+
+
 def apply_presenter_mode() -> None:
-    """Larger type for a projector when presenter mode is on."""
+    """Larger type and high contrast for a projector when presenter mode is on; hidden inputs when locked."""
     if presenting():
         st.html(BIG_TYPE_CSS)
+    if locked():
+        st.html(LOCK_CSS)
 
 
 def header(title: str, promise: str) -> None:
@@ -234,6 +278,7 @@ def run_buttons(prefix: str, run: Run) -> None:
         width="stretch",
         on_click=toggle_play,
         disabled=run.done and not play,
+        shortcut="P",
     )
     cols[1].button(
         "+1 step", key=f"{prefix}_step", width="stretch", on_click=run.advance, kwargs={"n": 1}, disabled=run.done
@@ -248,6 +293,7 @@ def run_buttons(prefix: str, run: Run) -> None:
         help="Trains until the run converges or stops (at most 2 seconds per press).",
     )
     cols[3].button("↺ Reset", key=f"{prefix}_reset", width="stretch", on_click=reset)
+    share.training_files(prefix, run)  # history CSV, weights out and back in
 
 
 def advance_while_playing(prefix: str, run: Run, n: int, seconds: float = 0.08) -> None:

@@ -148,6 +148,7 @@ def test_readme_documents_every_url_parameter(page):
             at.number_input,
             at.text_input,
             at.button_group,
+            at.pagination,
         )
         for w in kind
         if w.key

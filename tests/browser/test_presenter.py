@@ -20,6 +20,7 @@ def test_a_lesson_from_the_home_page(page, server):
     expect(page).to_have_url(re.compile(r"/neuron\?"))
     settle(page, "Step 1 of 6")
     expect(page).to_have_url(re.compile(r"present=true"))
+    expect(page.get_by_role("button", name=re.compile("Next step"))).to_be_enabled()
     page.get_by_role("heading", name="A neuron is logistic regression").first.click()  # focus: not a control
     page.keyboard.press("PageDown")
     settle(page, "Step 2 of 6")

@@ -3,11 +3,14 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bench import run
+from tests.conftest import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
@@ -42,7 +45,9 @@ def test_browser_sections_run_against_one_server(tmp_path):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Chromium is missing at {CHROMIUM}")
         pytest.skip("Chromium not found: sudo apt-get install -y chromium (never `playwright install`)")
-    run.main(["--quick", "--only", "browser,load,rss", "--out", str(tmp_path)])
+    # Its own process: after the browser tests, pytest-playwright's event loop would refuse Playwright's sync API here.
+    cmd = [sys.executable, "-m", "bench", "--quick", "--only", "browser,load,rss", "--out", str(tmp_path)]
+    subprocess.run(cmd, cwd=ROOT, check=True, timeout=600)
     md, res = _report(tmp_path)
     for heading in ("## 2. Spiral in the browser", "## 5. Load", "## 6. Server memory"):
         assert heading in md

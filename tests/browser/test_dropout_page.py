@@ -62,7 +62,7 @@ def test_play_trains_the_twins_and_pause_stops(page, server):
     epoch = page.locator(".js-plotly-plot text").filter(has_text=re.compile(r"dropout net · epoch [1-9]"))
     expect(epoch.first).to_be_visible(timeout=60_000)
     page.get_by_role("button", name="❚❚ Pause").click()
-    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=60_000)  # a paused rerun of both twins
     settle(page)
     page.wait_for_timeout(800)
     title = page.locator(".js-plotly-plot text").filter(has_text=re.compile(r"dropout net · epoch \d+"))

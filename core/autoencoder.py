@@ -17,7 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from core.activations import ACTIVATIONS
-from core.training import Run
+from core.training import LearningRate, Run
 
 SIDE = 8  # the digits are 8 x 8 pixels
 PIXELS = SIDE * SIDE
@@ -113,7 +113,7 @@ def squared_error(x, x_hat):
     return ((x - x_hat) ** 2).sum(axis=1)
 
 
-class AutoencoderFit:
+class AutoencoderFit(LearningRate):
     """Minibatch Adam on J = mean over images of ||x - g(f(x_in))||^2; one step() is one epoch.
 
     x_in is x itself, or x plus fresh gaussian noise for a denoising autoencoder: the target stays the clean x.
@@ -130,15 +130,6 @@ class AutoencoderFit:
         self.gen = torch.Generator().manual_seed(cfg.seed)  # shuffling and noise on the CPU: same run on any device
         self.held_out: list[float] = []  # J on the held-out images after each epoch
         self.epoch_seconds = 0.01  # running estimate, so a live view can size its chunks of work
-
-    @property
-    def lr(self) -> float:
-        return self.opt.param_groups[0]["lr"]
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        for group in self.opt.param_groups:
-            group["lr"] = float(value)
 
     def step(self) -> tuple[float, float]:
         """One epoch; returns the mean minibatch J (each taken before its update) and the last gradient's norm."""

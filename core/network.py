@@ -11,6 +11,7 @@ import torch
 
 from core import fastnet
 from core.activations import ACTIVATIONS
+from core.training import LearningRate
 
 # Input features as in TensorFlow Playground: name -> (LaTeX, function of x1, x2).
 FEATURES = {
@@ -133,7 +134,7 @@ def penalty(kind: str, lam: float, W: list[torch.Tensor]) -> tuple[float, list[t
     return lam * sum(float((w * w).sum()) for w in W), [2 * lam * w for w in W]
 
 
-class NetTrainer:
+class NetTrainer(LearningRate):
     """Mini-batch training of an MLP: one step() is one epoch; torch.optim applies the hand-computed gradients.
 
     With fast=True (the default where it applies) the same epoch runs fused in core/fastnet.py: numpy on one flat
@@ -180,15 +181,6 @@ class NetTrainer:
             self.opt = self.fast.opt
         else:
             self.opt = make_optimizer(optimizer, self.net.params, lr)
-
-    @property
-    def lr(self) -> float:
-        return self.opt.param_groups[0]["lr"]
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        for group in self.opt.param_groups:
-            group["lr"] = float(value)
 
     def gradients(self, X, y):
         """Cost (data loss + penalty) and its gradient for every weight and bias on one batch."""

@@ -10,6 +10,19 @@ from typing import Protocol
 import torch
 
 
+class LearningRate:
+    """The learning rate of `self.opt`, settable mid-run: a slider moved while training counts at the next step."""
+
+    @property
+    def lr(self) -> float:
+        return self.opt.param_groups[0]["lr"]
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        for group in self.opt.param_groups:
+            group["lr"] = float(value)
+
+
 class Trainable(Protocol):
     lr: float
 

@@ -26,8 +26,10 @@ def student(browser, url: str):
 
 
 def test_two_sessions_training_at_once_keep_their_own_state(browser, server):
-    ctx_a, a = student(browser, f"{server}/network?seed=3&nn_layers=1&nn_data=Spiral")
-    ctx_b, b = student(browser, f"{server}/network?seed=7&nn_layers=3&nn_data=Two+moons")
+    # Batch size 1 on 1,000 points keeps both runs far from the page's 5,000-epoch cap: a capped run stops playing.
+    slow = "nn_n=1000&nn_batch=1"
+    ctx_a, a = student(browser, f"{server}/network?seed=3&nn_layers=1&nn_data=Spiral&{slow}")
+    ctx_b, b = student(browser, f"{server}/network?seed=7&nn_layers=3&nn_data=Two+moons&{slow}")
     try:
         for page in (a, b):
             page.get_by_role("button", name="▶ Play").click()

@@ -73,6 +73,17 @@ def settle(page, text: str | None = None, timeout: float = 60_000) -> None:
         page.get_by_text(text).first.wait_for(timeout=timeout)
 
 
+def pause(page) -> None:
+    """Press Pause and wait until the server has acted on it: ▶ Play is back and the rerun has finished.
+
+    Reading a number straight after the click races the click itself; under load the page can still be
+    playing for a few more fragment runs before the pause reaches the server.
+    """
+    page.get_by_role("button", name="❚❚ Pause").click()
+    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=60_000)
+    settle(page)
+
+
 def shoot(page, name: str) -> Path:
     """Save a screenshot as a test artefact (tests/artifacts/NAME.png)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pages.course import available
-from tests.browser.conftest import settle, shoot, start_server
+from tests.browser.conftest import pause, settle, shoot, start_server
 
 pytestmark = pytest.mark.browser
 TOPICS = [t for topics in available().values() for t in topics]
@@ -64,8 +64,7 @@ def test_play_trains_and_pause_stops(page, server):
     page.get_by_role("button", name="▶ Play").click()
     step = page.get_by_test_id("stMetric").filter(has_text="Step").get_by_test_id("stMetricValue")
     expect(step).not_to_have_text("0", timeout=30_000)
-    page.get_by_role("button", name="❚❚ Pause").click()
-    settle(page)
+    pause(page)
     page.wait_for_timeout(600)
     frozen = step.inner_text()
     page.wait_for_timeout(1200)

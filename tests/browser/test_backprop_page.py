@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.charts.backprop import NOW
-from tests.browser.conftest import settle, shoot
+from tests.browser.conftest import pause, settle, shoot
 
 pytestmark = pytest.mark.browser
 CURRENT = f"""() => {{
@@ -52,9 +52,7 @@ def test_a_link_opens_at_step_k_and_play_walks_on_until_paused(page, server):
     page.get_by_role("button", name="▶ Play").click()
     expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Step 12 of 22")).to_be_visible(timeout=30_000)
-    page.get_by_role("button", name="❚❚ Pause").click()
-    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=60_000)
-    settle(page)
+    pause(page)
     frozen = page.get_by_text(re.compile(r"^Step \d+ of 22")).inner_text()
     page.wait_for_timeout(3000)
     assert page.get_by_text(re.compile(r"^Step \d+ of 22")).inner_text() == frozen

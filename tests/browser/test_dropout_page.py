@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import settle, shoot
+from tests.browser.conftest import pause, settle, shoot
 
 pytestmark = pytest.mark.browser
 DROPPED = """() => {
@@ -61,9 +61,7 @@ def test_play_trains_the_twins_and_pause_stops(page, server):
     expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible(timeout=30_000)
     epoch = page.locator(".js-plotly-plot text").filter(has_text=re.compile(r"dropout net · epoch [1-9]"))
     expect(epoch.first).to_be_visible(timeout=60_000)
-    page.get_by_role("button", name="❚❚ Pause").click()
-    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=60_000)  # a paused rerun of both twins
-    settle(page)
+    pause(page)  # a paused rerun of both twins
     page.wait_for_timeout(800)
     title = page.locator(".js-plotly-plot text").filter(has_text=re.compile(r"dropout net · epoch \d+"))
     frozen = title.first.text_content()

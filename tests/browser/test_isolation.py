@@ -4,7 +4,7 @@ bad upload in a real browser is refused with a message."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import settle, shoot
+from tests.browser.conftest import pause, settle, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +37,8 @@ def test_two_sessions_training_at_once_keep_their_own_state(browser, server):
             expect(metric(page, "Epoch")).not_to_have_text("0")
         a.wait_for_timeout(2000)  # both train together
         b.get_by_role("button", name="↺ Reset").click()  # B starts over while A keeps training
-        b.get_by_role("button", name="❚❚ Pause").click()
-        settle(b)
-        a.get_by_role("button", name="❚❚ Pause").click()
-        settle(a)
+        pause(b)
+        pause(a)
         a.wait_for_timeout(500)
         assert epoch(a) > 0 and epoch(a) > epoch(b), (epoch(a), epoch(b))
         # Each sidebar and each page still shows its own settings, in its own URL too.

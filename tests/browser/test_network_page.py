@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import settle, shoot
+from tests.browser.conftest import pause, settle, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,7 @@ def test_play_trains_live_and_pause_stops(page, server):
     )
     page.wait_for_timeout(2500)
     shoot(page, "network-training-light")
-    page.get_by_role("button", name="❚❚ Pause").click()
-    settle(page)
+    pause(page)
     page.wait_for_timeout(500)
     frozen = epoch(page)
     page.wait_for_timeout(1500)

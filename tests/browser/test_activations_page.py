@@ -26,7 +26,7 @@ def test_page_renders_and_its_charts_follow_the_controls(browser, server):
     ctx = browser.new_context(viewport={"width": 1280, "height": 7200})
     page = ctx.new_page()
     open_activations(page, server)
-    assert page.locator(".js-plotly-plot").count() == 16
+    expect(page.locator(".js-plotly-plot")).to_have_count(16)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.wait_for_timeout(1000)
     shoot(page, "activations-light")

@@ -33,7 +33,7 @@ def open_gd(page, server, query: str = ""):
 
 def test_the_exercise_renders_and_a_typed_formula_changes_chart_table_and_url(page, server):
     open_gd(page, server)
-    assert page.locator(".js-plotly-plot").count() >= 6
+    expect(page.locator(".js-plotly-plot").nth(5)).to_be_attached()  # at least 6, polled: plotly draws late
     expect(page.get_by_text("x₃ = 4.608", exact=False)).to_be_visible()
     page.wait_for_timeout(1000)
     shoot(page, "gradient-descent-light")

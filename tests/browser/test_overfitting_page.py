@@ -16,7 +16,7 @@ def test_page_renders_and_a_slider_redraws_the_polynomial(page, server):
     page.goto(f"{server}/overfitting?of_epochs=300")
     settle(page, LOADED, timeout=240_000)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
-    assert page.locator(".js-plotly-plot").count() >= 11
+    expect(page.locator(".js-plotly-plot").nth(10)).to_be_attached()  # at least 11, polled
     expect(page.get_by_test_id("stException")).to_have_count(0)
     slider = page.get_by_role("slider", name="Polynomial degree d")
     slider.focus()

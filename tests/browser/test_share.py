@@ -52,7 +52,8 @@ def test_charts_offer_png_download_and_the_keyboard_reaches_the_controls(page, s
     charts.first.hover()
     png = page.locator(".modebar-btn[data-title='Download plot as a PNG']")
     expect(png.first).to_be_visible()
-    assert png.count() == charts.count() >= 5  # every chart on the page, not just the first
+    expect(charts.nth(4)).to_be_attached()  # plotly draws late: poll until all five are there
+    expect(png).to_have_count(charts.count())  # every chart on the page, not just the first
     page.evaluate("document.activeElement.blur()")
     wanted = {"Share this view", "Seed", "weight w", "w1", "w2", "Play", "Save or load this training"}
     reached = []

@@ -1,6 +1,7 @@
 """A real `streamlit run` server and Debian's Chromium for the browser tests."""
 
 import contextlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -82,6 +83,16 @@ def pause(page) -> None:
     page.get_by_role("button", name="❚❚ Pause").click()
     expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=60_000)
     settle(page)
+
+
+def until_js(page, function: str, expected, timeout: float = 30_000) -> None:
+    """Wait until the JS `function` (an arrow function) returns `expected`: charts redraw after the script ends."""
+    want = json.dumps(json.dumps(expected))
+    check = f"() => {{ try {{ return JSON.stringify(({function})()) === {want}; }} catch (e) {{ return false; }} }}"
+    try:
+        page.wait_for_function(check, timeout=timeout)
+    except Exception as err:
+        raise AssertionError(f"the page kept returning {page.evaluate(function)!r}, not {expected!r}") from err
 
 
 def shoot(page, name: str) -> Path:

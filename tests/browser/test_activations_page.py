@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import settle, shoot
+from tests.browser.conftest import settle, shoot, until_js
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_page_renders_and_its_charts_follow_the_controls(browser, server):
     page.wait_for_timeout(1000)
     shoot(page, "activations-light")
 
-    assert page.evaluate(BOLD_GRADIENT_TRACE) == ["Sigmoid"]
+    until_js(page, BOLD_GRADIENT_TRACE, ["Sigmoid"])
     page.get_by_role("combobox", name="Activation", exact=True).click()
     page.get_by_role("option", name="ReLU", exact=True).click()
     settle(page)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.charts.backprop import NOW
-from tests.browser.conftest import pause, settle, shoot
+from tests.browser.conftest import pause, settle, shoot, until_js
 
 pytestmark = pytest.mark.browser
 CURRENT = f"""() => {{
@@ -25,7 +25,7 @@ def open_backprop(page, server, query: str = "") -> None:
 
 def test_next_moves_the_highlight_and_the_link(page, server):
     open_backprop(page, server)
-    assert page.evaluate(CURRENT) == "<b>x<sub>1</sub></b>"
+    until_js(page, CURRENT, "<b>x<sub>1</sub></b>")
     expect(page.get_by_text("Step 0 of 17 · The example goes in")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.wait_for_timeout(1000)
@@ -33,17 +33,17 @@ def test_next_moves_the_highlight_and_the_link(page, server):
     page.get_by_role("button", name="Next ▶").click()
     expect(page.get_by_text("Step 1 of 17 · Forward · hidden layer 1, unit 1: weighted sum")).to_be_visible()
     settle(page)
-    assert page.evaluate(CURRENT) == "<b>z<sub>1</sub><sup>(2)</sup></b>"
+    until_js(page, CURRENT, "<b>z<sub>1</sub><sup>(2)</sup></b>")
     expect(page).to_have_url(re.compile(r"bp_step=1\b"), timeout=10_000)
     page.get_by_role("button", name="▶▶ Whole pass").click()
     expect(page.get_by_text("Step 17 of 17 · Update every weight")).to_be_visible()
-    assert page.evaluate(CURRENT) == "<b>J</b>"
+    until_js(page, CURRENT, "<b>J</b>")
 
 
 def test_a_link_opens_at_step_k_and_play_walks_on_until_paused(page, server):
     open_backprop(page, server, "?bp_step=11&bp_units=3")
     expect(page.get_by_text("Step 11 of 22 · Backward · the output unit: back through the activation")).to_be_visible()
-    assert page.evaluate(CURRENT) == "<b>z<sup>(3)</sup></b>"
+    until_js(page, CURRENT, "<b>z<sup>(3)</sup></b>")
     expect(page.get_by_role("slider", name="Step")).to_have_value("11")
     page.get_by_role("button", name="◀ Previous").click()
     expect(page.get_by_text("Step 10 of 22")).to_be_visible()

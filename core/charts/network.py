@@ -14,11 +14,19 @@ from core.charts.style import CLASS_COLORS, figure
 _NEG, _MID, _POS = (np.array(c, float) for c in ((230, 159, 0), (242, 242, 242), (0, 114, 178)))  # orange/grey/blue
 
 
+def ramp_rgb(t: np.ndarray) -> np.ndarray:
+    """Colours for t in [-1, 1] on a (rows, cols) grid of the plane: orange at -1, light grey at 0, blue at +1.
+
+    The rows are flipped, because an image's rows run top-down and the plane's y runs bottom-up. The same ramp as
+    the colour scale [[0, orange], [0.5, grey], [1, blue]] plotly uses for a heatmap from -1 to 1.
+    """
+    t = np.clip(t, -1.0, 1.0)[::-1, :, None]
+    return np.where(t < 0, _MID + (-t) * (_NEG - _MID), _MID + t * (_POS - _MID)).round().astype(np.uint8)
+
+
 def heat_rgb(values: np.ndarray) -> np.ndarray:
-    """A (n, n) map as (n, n, 3) colours: orange for negative, blue for positive, scaled by the largest |value|."""
-    t = values / (np.abs(values).max() + 1e-12)  # (n, n) in [-1, 1]
-    t = t[::-1, :, None]  # image rows run top-down; the plane's y runs bottom-up
-    return np.where(t < 0, _MID + (-t) * (_NEG - _MID), _MID + t * (_POS - _MID)).astype(np.uint8)
+    """A (n, n) map as (n, n, 3) colours, scaled by its largest |value|."""
+    return ramp_rgb(values / (np.abs(values).max() + 1e-12))
 
 
 def png_uri(pixels: np.ndarray) -> str:
@@ -171,6 +179,7 @@ def confusion_figure(matrix: np.ndarray, names: list[str]) -> go.Figure:
 
 CLASS_SCALE = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00")  # Okabe-Ito, one per class
 SYMBOLS = ("circle", "x", "diamond", "triangle-up", "square")
+RAMP = [[0, CLASS_SCALE[0]], [0.5, "#F2F2F2"], [1, CLASS_SCALE[1]]]
 
 
 def output_figure(
@@ -186,26 +195,15 @@ def output_figure(
 ) -> go.Figure:
     """The output over the plane (probability, winning class or value) with train points and, if given, test points."""
     n = len(u)
-    if task == "binary":
-        z = out[:, 0].reshape(n, n)
-        heat = go.Heatmap(
-            x=u,
-            y=v,
-            z=(z >= 0.5).astype(float) if discretize else z,
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, CLASS_SCALE[0]], [0.5, "#F2F2F2"], [1, CLASS_SCALE[1]]],
-            opacity=0.75,
-            colorbar=dict(title="p", thickness=12, len=0.8),
-        )
-    elif task == "multiclass":
+    du, dv = (u[-1] - u[0]) / (n - 1), (v[-1] - v[0]) / (n - 1)
+    lim = 1.0 if task != "regression" else max(float(np.abs(out[:, 0]).max()), float(np.abs(y).max()), 1e-9)
+    if task == "multiclass":
         k = out.shape[1]
-        z = out.argmax(axis=1).reshape(n, n) + 0.5  # the winning class, centred in its colour band
         steps = [[c / k, CLASS_SCALE[c]] for c in range(k)] + [[(c + 1) / k, CLASS_SCALE[c]] for c in range(k)]
         heat = go.Heatmap(
             x=u,
             y=v,
-            z=z,
+            z=out.argmax(axis=1).reshape(n, n) + 0.5,  # the winning class, centred in its colour band
             zmin=0,
             zmax=k,
             showscale=False,
@@ -215,17 +213,20 @@ def output_figure(
         )
     else:
         z = out[:, 0].reshape(n, n)
-        lim = max(float(np.abs(z).max()), float(np.abs(y).max()), 1e-9)
+        if discretize:
+            z = (z >= 0.5).astype(float) if task == "binary" else np.sign(z)
         heat = go.Heatmap(
             x=u,
             y=v,
-            z=np.sign(z) if discretize else z,
-            zmin=-lim,
+            z=z,
+            zmin=0 if task == "binary" else -lim,
             zmax=lim,
-            colorscale=[[0, CLASS_SCALE[0]], [0.5, "#F2F2F2"], [1, CLASS_SCALE[1]]],
+            colorscale=RAMP,
             opacity=0.75,
-            colorbar=dict(title="ŷ", thickness=12, len=0.8),
-        )
+            colorbar=dict(title="p" if task == "binary" else "ŷ", thickness=12, len=0.8),
+            hovertemplate="x1 = %{x:.2f}, x2 = %{y:.2f}<br>" + ("p" if task == "binary" else "ŷ") + " = %{z:.3f}"
+            + "<extra></extra>",
+        )  # fmt: skip
     traces = [heat]
     for pts, lab, test in ((X, y, False), (Xt, yt, True)):
         if pts is None:
@@ -237,9 +238,10 @@ def output_figure(
                     y=pts[:, 1],
                     mode="markers",
                     name="test" if test else "train",
+                    hovertemplate="x1 = %{x:.2f}, x2 = %{y:.2f}, y = %{marker.color:.2f}",
                     marker=dict(
                         color=lab,
-                        colorscale=[[0, CLASS_SCALE[0]], [0.5, "#F2F2F2"], [1, CLASS_SCALE[1]]],
+                        colorscale=RAMP,
                         cmin=-lim,
                         cmax=lim,
                         size=7,
@@ -257,8 +259,9 @@ def output_figure(
                     y=pts[m, 1],
                     mode="markers",
                     name=f"{'test' if test else 'train'} class {c}",
-                    marker=dict(
-                        color="rgba(0,0,0,0)" if test else CLASS_SCALE[c],
+                    hovertemplate="x1 = %{x:.2f}, x2 = %{y:.2f}",
+                    marker=dict(  # an open symbol is drawn in marker.color: the test points are hollow
+                        color=CLASS_SCALE[c],
                         size=8 if test else 7,
                         symbol=SYMBOLS[c] + ("-open" if test else ""),
                         line=dict(width=2 if test else 0.8, color=CLASS_SCALE[c] if test else "white"),
@@ -269,6 +272,21 @@ def output_figure(
         traces,
         440,
         legend=dict(orientation="h", y=-0.18, x=0),
-        xaxis=dict(range=[u[0], u[-1]], title=dict(text="x1"), constrain="domain"),
-        yaxis=dict(range=[v[0], v[-1]], title=dict(text="x2"), scaleanchor="x", scaleratio=1),
+        # The picture fills the axes exactly; grid and zero lines would be drawn over it.
+        xaxis=dict(
+            range=[u[0] - du / 2, u[-1] + du / 2],
+            title=dict(text="x1"),
+            constrain="domain",
+            showgrid=False,
+            zeroline=False,
+        ),
+        yaxis=dict(
+            range=[v[0] - dv / 2, v[-1] + dv / 2],
+            title=dict(text="x2"),
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+            showgrid=False,
+            zeroline=False,
+        ),
     )

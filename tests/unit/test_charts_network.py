@@ -89,3 +89,47 @@ def test_hover_on_each_unit_gives_its_range(fig):
     units = fig.data[-1]
     assert list(units.hovertext[:2]) == ["x1<br>range -1.00 … +1.00", "x2<br>range -2.00 … +1.00"]
     assert units.hovertext[4] == "h3<br>range -3.00 … +1.00"
+
+
+def plane(n: int = 5):
+    u, v = np.linspace(-2, 2, n), np.linspace(-1, 3, n)
+    uu, vv = np.meshgrid(u, v)  # rows follow v, as core/charts/style.grid lays the grid out
+    return u, v, uu, vv
+
+
+POINTS = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1])
+
+
+def test_binary_plane_shows_each_cells_probability_and_the_points():
+    u, v, uu, vv = plane()
+    p = 1 / (1 + np.exp(-(uu - vv)))
+    fig = gcharts.output_figure("binary", u, v, p.reshape(-1, 1), *POINTS, *POINTS)
+    heat = fig.data[0]
+    np.testing.assert_array_equal(np.asarray(heat.z), p)
+    assert (heat.zmin, heat.zmax, heat.x[0], heat.y[-1]) == (0, 1, -2, 3)
+    assert fig.layout.xaxis.range == (-2.5, 2.5) and fig.layout.yaxis.range == (-1.5, 3.5)  # whole cells
+    test0 = next(t for t in fig.data if t.name == "test class 0")
+    assert test0.marker.color == gcharts.CLASS_SCALE[0] and test0.marker.symbol.endswith("-open")  # hollow, visible
+
+
+def test_discretized_planes_have_two_values():
+    u, v, uu, vv = plane()
+    p = 1 / (1 + np.exp(-(uu - 0.1)))
+    binary = gcharts.output_figure("binary", u, v, p.reshape(-1, 1), *POINTS, discretize=True)
+    np.testing.assert_array_equal(np.asarray(binary.data[0].z), (uu >= 0.1).astype(float))
+    reg = gcharts.output_figure("regression", u, v, (uu - 0.1).reshape(-1, 1), *POINTS, discretize=True)
+    np.testing.assert_array_equal(np.asarray(reg.data[0].z), np.sign(uu - 0.1))
+
+
+def test_multiclass_plane_shows_the_winning_class():
+    u, v, uu, vv = plane()
+    scores = np.stack([-uu, uu, np.zeros_like(uu) + 0.5], axis=-1).reshape(-1, 3)  # left: 0, right: 1, middle: 2
+    fig = gcharts.output_figure("multiclass", u, v, scores, np.zeros((3, 2)), np.array([0, 1, 2]))
+    np.testing.assert_array_equal(np.asarray(fig.data[0].z)[0], [0.5, 0.5, 2.5, 1.5, 1.5])
+    assert (fig.data[0].zmin, fig.data[0].zmax) == (0, 3)
+
+
+def test_regression_plane_scales_by_the_largest_value_or_target():
+    u, v, uu, vv = plane()
+    fig = gcharts.output_figure("regression", u, v, uu.reshape(-1, 1), np.zeros((1, 2)), np.array([4.0]))
+    assert (fig.data[0].zmin, fig.data[0].zmax) == (-4.0, 4.0) == (fig.data[1].marker.cmin, fig.data[1].marker.cmax)

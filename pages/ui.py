@@ -26,6 +26,9 @@ html { font-size: 21px; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }  /* room for the share button under the header */
 .st-key-walkthrough details:not(details details) { border: 3px solid #0072B2; }
 .st-key-walkthrough details:not(details details) > summary p { font-size: 1.3rem; font-weight: 700; }
+/* large type must not cut a button's label short ("Lecture example: b = 1, w = (…"): let it wrap */
+[data-testid="stButton"] button, [data-testid="stButton"] button * { white-space: normal; overflow: visible;
+  text-overflow: clip; height: auto; }
 </style>"""
 # ?lock=true: the page's own inputs disappear, so the view stays as the link set it. The walkthrough, the try-this
 # questions and buttons (play, step, reset) stay; the sidebar, where the lock is switched off, stays too.

@@ -7,6 +7,7 @@ import torch
 from core import data, fastnet, network
 from core.activations import ACTIVATIONS
 from core.training import Run
+from tests.unit.oracles import torch_cost
 
 ACT_PAIRS = [("tanh", "sigmoid"), ("relu", "leaky_relu"), ("softplus", "elu"), ("gelu", "identity"), ("step", "tanh")]
 
@@ -26,21 +27,7 @@ def _trainer(task="binary", acts=("tanh", "tanh"), hidden=(5, 3), features=("x1"
 
 def _cost(task, W, b, g, X, y, reg, lam):
     """The cost from torch's own losses on given parameters (a fresh graph: autograd differentiates it)."""
-    A = X
-    for layer, (w, bias) in enumerate(zip(W, b, strict=True)):
-        z = A @ w + bias
-        A = ACTIVATIONS[g[layer]].g(z) if layer < len(g) else z
-    if task == "binary":
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(A[:, 0], y)
-    elif task == "multiclass":
-        loss = torch.nn.functional.cross_entropy(A, y)
-    else:
-        loss = torch.nn.functional.mse_loss(A[:, 0], y)
-    if reg == "L1":
-        loss = loss + lam * sum(w.abs().sum() for w in W)
-    elif reg == "L2":
-        loss = loss + lam * sum((w * w).sum() for w in W)
-    return loss
+    return torch_cost(task, W, b, [ACTIVATIONS[name].g for name in g], X, y, reg, lam)
 
 
 @pytest.mark.parametrize("task", network.TASKS)

@@ -6,6 +6,7 @@ import torch
 
 from core import data, network
 from core.training import Run
+from tests.unit.oracles import torch_cost
 
 
 def _split(name="circle", n=200, noise=0.0, seed=0, multiclass=False, k=3):
@@ -17,21 +18,7 @@ def _autograd_cost(tr, X, y):
     """The same cost built from torch's own losses and autograd, layer by layer."""
     ps = [p.clone().requires_grad_(True) for p in tr.net.params]
     n = len(tr.net.W)
-    A = X
-    for layer in range(n):
-        z = A @ ps[layer] + ps[n + layer]
-        A = tr.net.g[layer].g(z) if layer < n - 1 else z
-    task = tr.cfg.task
-    if task == "binary":
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(A[:, 0], y)
-    elif task == "multiclass":
-        loss = torch.nn.functional.cross_entropy(A, y)
-    else:
-        loss = torch.nn.functional.mse_loss(A[:, 0], y)
-    if tr.reg == "L1":
-        loss = loss + tr.lam * sum(w.abs().sum() for w in ps[:n])
-    elif tr.reg == "L2":
-        loss = loss + tr.lam * sum((w * w).sum() for w in ps[:n])
+    loss = torch_cost(tr.cfg.task, ps[:n], ps[n:], [g.g for g in tr.net.g], X, y, tr.reg, tr.lam)
     return loss, torch.autograd.grad(loss, ps)
 
 
